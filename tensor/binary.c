@@ -1,0 +1,280 @@
+/* tensor/binary.c — elementwise functions of two tensors, with NumPy
+ * broadcasting: arithmetic, comparisons, and where().
+ *
+ * Both operands are first brought to one compute type (the promoted type, or
+ * the destination's for in-place forms); a row function per (op, type) then
+ * runs under the strided loop driver. Row functions have fast branches for
+ * the common layouts: both contiguous, and one side a broadcast scalar. */
+#include <math.h>
+#include <string.h>
+
+#include "binary.h"
+
+typedef struct {
+    double alpha; /* axpy: a + alpha b */
+} binary_arg;
+
+/* a and b are the operands, prm->alpha the scalar of axpy. */
+#define BINARY_BODY(T, OUT_T, EXPR)                                                     \
+    const binary_arg *prm = arg;                                                        \
+    (void)prm;                                                                          \
+    const int64_t es = (int64_t)sizeof(T), eo = (int64_t)sizeof(OUT_T);                 \
+    OUT_T *y = (OUT_T *)p[0];                                                           \
+    const T *A = (const T *)p[1], *B = (const T *)p[2];                                 \
+    if (s[0] == eo && s[1] == es && s[2] == es) {                                       \
+        for (int64_t i = 0; i < n; i++) {                                               \
+            T a = A[i], b = B[i];                                                       \
+            y[i] = (OUT_T)(EXPR);                                                       \
+        }                                                                               \
+    } else if (s[0] == eo && s[1] == es && s[2] == 0) {                                 \
+        const T b = B[0];                                                               \
+        for (int64_t i = 0; i < n; i++) {                                               \
+            T a = A[i];                                                                 \
+            y[i] = (OUT_T)(EXPR);                                                       \
+        }                                                                               \
+    } else if (s[0] == eo && s[1] == 0 && s[2] == es) {                                 \
+        const T a = A[0];                                                               \
+        for (int64_t i = 0; i < n; i++) {                                               \
+            T b = B[i];                                                                 \
+            y[i] = (OUT_T)(EXPR);                                                       \
+        }                                                                               \
+    } else {                                                                            \
+        for (int64_t i = 0; i < n; i++) {                                               \
+            T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]);     \
+            *(OUT_T *)(p[0] + i * s[0]) = (OUT_T)(EXPR);                                \
+        }                                                                               \
+    }
+
+#define ROW(NAME, T, OUT_T, EXPR)                                                       \
+    static void NAME(int64_t n, char *const *p, const int64_t *s, void *arg)            \
+    {                                                                                   \
+        BINARY_BODY(T, OUT_T, EXPR)                                                     \
+    }
+
+/* Floats: the maths as written. maximum/minimum return NaN when either side
+ * is NaN (NumPy's maximum, not fmax). */
+#define FLOAT_ROWS(T, SFX)                                                              \
+    ROW(add_##SFX, T, T, a + b)                                                         \
+    ROW(sub_##SFX, T, T, a - b)                                                         \
+    ROW(mul_##SFX, T, T, a * b)                                                         \
+    ROW(div_##SFX, T, T, a / b)                                                         \
+    ROW(pow_##SFX, T, T, pow(a, b))                                                     \
+    ROW(max_##SFX, T, T, a > b || isnan(a) ? a : b)                                     \
+    ROW(min_##SFX, T, T, a < b || isnan(a) ? a : b)                                     \
+    ROW(axpy_##SFX, T, T, a + (T)prm->alpha * b)
+
+/* Integers: + - * in unsigned arithmetic, which wraps (signed overflow would
+ * be undefined behaviour). */
+#define INT_ROWS(T, U, SFX)                                                             \
+    ROW(add_##SFX, T, T, (U)a + (U)b)                                                   \
+    ROW(sub_##SFX, T, T, (U)a - (U)b)                                                   \
+    ROW(mul_##SFX, T, T, (U)a * (U)b)                                                   \
+    ROW(pow_##SFX, T, T, nb__int_pow(a, b))                                             \
+    ROW(max_##SFX, T, T, a > b ? a : b)                                                 \
+    ROW(min_##SFX, T, T, a < b ? a : b)                                                 \
+    ROW(axpy_##SFX, T, T, (U)a + (U)(int64_t)prm->alpha * (U)b)
+
+#define COMPARE_ROWS(T, SFX)                                                            \
+    ROW(eq_##SFX, T, uint8_t, a == b)                                                   \
+    ROW(ne_##SFX, T, uint8_t, a != b)                                                   \
+    ROW(lt_##SFX, T, uint8_t, a < b)                                                    \
+    ROW(le_##SFX, T, uint8_t, a <= b)                                                   \
+    ROW(gt_##SFX, T, uint8_t, a > b)                                                    \
+    ROW(ge_##SFX, T, uint8_t, a >= b)
+
+FLOAT_ROWS(float, f32)
+FLOAT_ROWS(double, f64)
+INT_ROWS(int32_t, uint32_t, i32)
+INT_ROWS(int64_t, uint64_t, i64)
+COMPARE_ROWS(float, f32)
+COMPARE_ROWS(double, f64)
+COMPARE_ROWS(int32_t, i32)
+COMPARE_ROWS(int64_t, i64)
+COMPARE_ROWS(uint8_t, bool)
+
+/* Rows by op and compute type (NB_BOOL, NB_I32, NB_I64, NB_F32, NB_F64);
+ * NULL where the pair is not computed (bool arithmetic is done in i32,
+ * integer division in f32). */
+#define ARITH(OP) {NULL, OP##_i32, OP##_i64, OP##_f32, OP##_f64}
+#define COMPARE(OP) {OP##_bool, OP##_i32, OP##_i64, OP##_f32, OP##_f64}
+static const nb__row_fn rows[NB__BINOP_COUNT][5] = {
+    [NB__ADD] = ARITH(add), [NB__SUB] = ARITH(sub), [NB__MUL] = ARITH(mul),
+    [NB__DIV] = {NULL, NULL, NULL, div_f32, div_f64},
+    [NB__POW] = ARITH(pow), [NB__MAX] = ARITH(max), [NB__MIN] = ARITH(min),
+    [NB__AXPY] = ARITH(axpy),
+    [NB__EQ] = COMPARE(eq), [NB__NE] = COMPARE(ne), [NB__LT] = COMPARE(lt),
+    [NB__LE] = COMPARE(le), [NB__GT] = COMPARE(gt), [NB__GE] = COMPARE(ge),
+};
+
+static bool is_compare(nb__binop op) { return op >= NB__EQ; }
+
+nb_dtype nb__binary_result_dtype(nb__binop op, nb_dtype a, nb_dtype b)
+{
+    if (is_compare(op)) return NB_BOOL;
+    nb_dtype d = nb_promote_types(a, b);
+    if (d == NB_BOOL) d = NB_I32;
+    if (op == NB__DIV && !nb_dtype_is_float(d)) d = NB_F32;
+    return d;
+}
+
+/* Whether x reads memory that out writes, other than element for element. */
+static bool overlaps_differently(const nb_tensor *x, const nb_tensor *out)
+{
+    if (x->storage != out->storage) return false;
+    if (x->offset != out->offset || x->dtype != out->dtype || x->ndim != out->ndim) return true;
+    for (int i = 0; i < x->ndim; i++)
+        if (x->shape[i] != out->shape[i] || x->strides[i] != out->strides[i]) return true;
+    return false;
+}
+
+/* An operand ready for the kernel: converted to the compute type and copied
+ * away from out when they overlap. Temporaries go in *tmp, made on demand. */
+static nb_tensor *prepare(nb_tensor *x, nb_dtype ct, const nb_tensor *out, nb_ctx *ctx,
+                          nb_ctx **tmp)
+{
+    bool convert = x->dtype != ct, copy = overlaps_differently(x, out);
+    if (!convert && !copy) return x;
+    if (!ctx) ctx = *tmp ? *tmp : (*tmp = nb_ctx_new());
+    if (!ctx) return NULL;
+    return convert ? nb__as_dtype(ctx, x, ct) : nb_clone(ctx, x);
+}
+
+int nb__binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor *a,
+                    nb_tensor *b, nb__binop op, double alpha)
+{
+    NB_REQUIRE_INT(out);
+    NB_REQUIRE_INT(a);
+    NB_REQUIRE_INT(b);
+    int ndim;
+    int64_t shape[NB_MAX_DIMS];
+    if (nb__broadcast_shapes(api, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape)) return -1;
+    char s1[NB_SHAPE_STR_MAX], s2[NB_SHAPE_STR_MAX];
+    if (ndim != out->ndim || memcmp(shape, out->shape, sizeof(int64_t) * (size_t)ndim)) {
+        nb__error("%s: result shape %s does not match the destination's %s", api,
+                  nb__shape_str(s1, sizeof s1, ndim, shape),
+                  nb__shape_str(s2, sizeof s2, out->ndim, out->shape));
+        return -1;
+    }
+    nb_dtype ct = is_compare(op) ? nb_promote_types(a->dtype, b->dtype) : out->dtype;
+    if (is_compare(op) ? out->dtype != NB_BOOL : !rows[op][ct]) {
+        nb__error("%s: cannot write the result into a %s destination", api,
+                  nb_dtype_name(out->dtype));
+        return -1;
+    }
+    nb_ctx *tmp = NULL;
+    nb_tensor *pa = prepare(a, ct, out, scratch, &tmp);
+    nb_tensor *pb = pa ? prepare(b, ct, out, scratch, &tmp) : NULL;
+    if (pb) {
+        nb__loop L;
+        nb__loop_init(&L, ndim, shape);
+        nb__loop_add(&L, out);
+        nb__loop_add(&L, pa);
+        nb__loop_add(&L, pb);
+        binary_arg prm = {alpha};
+        nb__loop_run(&L, rows[op][ct], &prm);
+        nb__bump_version(out);
+    }
+    nb_ctx_free(tmp);
+    return pb ? 0 : -1;
+}
+
+nb_tensor *nb__binary(const char *api, nb_ctx *ctx, nb_tensor *a, nb_tensor *b, nb__binop op)
+{
+    NB_REQUIRE(a);
+    NB_REQUIRE(b);
+    int ndim;
+    int64_t shape[NB_MAX_DIMS];
+    if (nb__broadcast_shapes(api, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape)) return NULL;
+    nb_tensor *out = nb__alloc(ctx, nb__binary_result_dtype(op, a->dtype, b->dtype), ndim, shape);
+    if (!out || nb__binary_into(api, ctx, out, a, b, op, 0)) return NULL;
+    return out;
+}
+
+#define BINARY_API(NAME, OP) \
+    nb_tensor *nb_##NAME(nb_ctx *ctx, nb_tensor *a, nb_tensor *b) \
+    { \
+        return nb__binary(__func__, ctx, a, b, OP); \
+    }
+
+BINARY_API(add, NB__ADD)
+BINARY_API(sub, NB__SUB)
+BINARY_API(mul, NB__MUL)
+BINARY_API(div, NB__DIV)
+BINARY_API(pow, NB__POW)
+BINARY_API(maximum, NB__MAX)
+BINARY_API(minimum, NB__MIN)
+BINARY_API(eq, NB__EQ)
+BINARY_API(ne, NB__NE)
+BINARY_API(lt, NB__LT)
+BINARY_API(le, NB__LE)
+BINARY_API(gt, NB__GT)
+BINARY_API(ge, NB__GE)
+
+/* ---- scalar operands ------------------------------------------------------ */
+
+/* A 0-d tensor holding s in the type the other operand would give it: its own
+ * float type, its integer type for integral s, else f32. */
+nb_tensor *nb__scalar_like(nb_ctx *ctx, const nb_tensor *x, double s)
+{
+    nb_dtype d = x->dtype == NB_BOOL ? NB_I32 : x->dtype;
+    if (!nb_dtype_is_float(d) && (s != floor(s) || fabs(s) > 9e15)) d = NB_F32;
+    return nb_scalar(ctx, d, s);
+}
+
+static nb_tensor *with_scalar(const char *api, nb_ctx *ctx, nb_tensor *a, double s, nb__binop op,
+                              bool scalar_first)
+{
+    NB_REQUIRE(a);
+    nb_tensor *c = nb__scalar_like(ctx, a, s);
+    if (!c) return NULL;
+    return scalar_first ? nb__binary(api, ctx, c, a, op) : nb__binary(api, ctx, a, c, op);
+}
+
+nb_tensor *nb_add_scalar(nb_ctx *ctx, nb_tensor *a, double s) { return with_scalar(__func__, ctx, a, s, NB__ADD, false); }
+nb_tensor *nb_sub_scalar(nb_ctx *ctx, nb_tensor *a, double s) { return with_scalar(__func__, ctx, a, s, NB__SUB, false); }
+nb_tensor *nb_mul_scalar(nb_ctx *ctx, nb_tensor *a, double s) { return with_scalar(__func__, ctx, a, s, NB__MUL, false); }
+nb_tensor *nb_div_scalar(nb_ctx *ctx, nb_tensor *a, double s) { return with_scalar(__func__, ctx, a, s, NB__DIV, false); }
+nb_tensor *nb_rsub_scalar(nb_ctx *ctx, nb_tensor *a, double s) { return with_scalar(__func__, ctx, a, s, NB__SUB, true); }
+nb_tensor *nb_rdiv_scalar(nb_ctx *ctx, nb_tensor *a, double s) { return with_scalar(__func__, ctx, a, s, NB__DIV, true); }
+
+/* ---- where ---------------------------------------------------------------- */
+
+#define WHERE_ROW(T)                                                                    \
+    static void where_##T(int64_t n, char *const *p, const int64_t *s, void *arg)       \
+    {                                                                                   \
+        (void)arg;                                                                      \
+        for (int64_t i = 0; i < n; i++) {                                               \
+            const char *src = p[1][i * s[1]] ? p[2] + i * s[2] : p[3] + i * s[3];       \
+            *(T *)(p[0] + i * s[0]) = *(const T *)src;                                  \
+        }                                                                               \
+    }
+WHERE_ROW(uint8_t)
+WHERE_ROW(uint32_t)
+WHERE_ROW(uint64_t)
+
+nb_tensor *nb_where(nb_ctx *ctx, nb_tensor *cond, nb_tensor *a, nb_tensor *b)
+{
+    NB_REQUIRE(cond);
+    NB_REQUIRE(a);
+    NB_REQUIRE(b);
+    int nd1, ndim;
+    int64_t s1[NB_MAX_DIMS], shape[NB_MAX_DIMS];
+    if (nb__broadcast_shapes(__func__, a->ndim, a->shape, b->ndim, b->shape, &nd1, s1) ||
+        nb__broadcast_shapes(__func__, cond->ndim, cond->shape, nd1, s1, &ndim, shape))
+        return NULL;
+    nb_dtype d = nb_promote_types(a->dtype, b->dtype);
+    nb_tensor *c = nb__as_dtype(ctx, cond, NB_BOOL);
+    nb_tensor *pa = c ? nb__as_dtype(ctx, a, d) : NULL;
+    nb_tensor *pb = pa ? nb__as_dtype(ctx, b, d) : NULL;
+    nb_tensor *out = pb ? nb__alloc(ctx, d, ndim, shape) : NULL;
+    if (!out) return NULL;
+    nb__loop L;
+    nb__loop_init(&L, ndim, shape);
+    nb__loop_add(&L, out);
+    nb__loop_add(&L, c);
+    nb__loop_add(&L, pa);
+    nb__loop_add(&L, pb);
+    size_t es = nb_dtype_size(d);
+    nb__loop_run(&L, es == 1 ? where_uint8_t : es == 4 ? where_uint32_t : where_uint64_t, NULL);
+    return out;
+}

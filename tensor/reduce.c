@@ -1,0 +1,354 @@
+/* tensor/reduce.c — sum, mean, prod, var, std, max, min, logsumexp over any
+ * set of axes.
+ *
+ * The input is seen as a grid of K outputs (the kept axes) by R reduced
+ * elements (the reduced axes). Each output's R elements are walked in flat
+ * order in fixed blocks of REDUCE_BLOCK; every block gives a partial result
+ * and the partials are combined in block order. Work is shared between
+ * threads by (output, block) pairs, but because the blocks never depend on
+ * the thread count, the result is bitwise the same for any number of threads.
+ *
+ * Float inputs accumulate in double (an f32 sum of 10^7 values keeps its
+ * precision); integer sums and products accumulate in wrapping 64-bit
+ * arithmetic and give i64. */
+#include <math.h>
+#include <string.h>
+
+#include "tensor_internal.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+enum { REDUCE_BLOCK = 1 << 14 };
+
+typedef enum { RED_SUM, RED_PROD, RED_MAX, RED_MIN, RED_SQDEV, RED_SUMEXP } red_op;
+
+typedef union {
+    double f;
+    int64_t i;
+} acc_t;
+
+typedef struct {
+    red_op op;
+    nb_dtype dtype;
+    bool int_acc;                /* accumulate in int64 */
+    int kd, rd;                  /* kept and reduced axis counts */
+    int64_t kshape[NB_MAX_DIMS], kstride[NB_MAX_DIMS]; /* bytes */
+    int64_t rshape[NB_MAX_DIMS], rstride[NB_MAX_DIMS]; /* bytes, simplified */
+    int64_t K, R;
+    char *base;
+    const double *center;        /* per output, for SQDEV and SUMEXP */
+} reduction;
+
+static acc_t acc_init(const reduction *red)
+{
+    acc_t a;
+    switch (red->op) {
+    case RED_PROD: if (red->int_acc) a.i = 1; else a.f = 1; break;
+    case RED_MAX: if (red->int_acc) a.i = INT64_MIN; else a.f = -INFINITY; break;
+    case RED_MIN: if (red->int_acc) a.i = INT64_MAX; else a.f = INFINITY; break;
+    default: if (red->int_acc) a.i = 0; else a.f = 0; break;
+    }
+    return a;
+}
+
+/* NaN wins in max and min, as in NumPy. */
+static double fmax_nan(double a, double b) { return a > b || isnan(a) ? a : b; }
+static double fmin_nan(double a, double b) { return a < b || isnan(a) ? a : b; }
+
+static acc_t acc_combine(red_op op, bool int_acc, acc_t a, acc_t b)
+{
+    if (int_acc) {
+        switch (op) {
+        case RED_PROD: a.i = (int64_t)((uint64_t)a.i * (uint64_t)b.i); break;
+        case RED_MAX: a.i = a.i > b.i ? a.i : b.i; break;
+        case RED_MIN: a.i = a.i < b.i ? a.i : b.i; break;
+        default: a.i = (int64_t)((uint64_t)a.i + (uint64_t)b.i); break;
+        }
+        return a;
+    }
+    switch (op) {
+    case RED_PROD: a.f *= b.f; break;
+    case RED_MAX: a.f = fmax_nan(a.f, b.f); break;
+    case RED_MIN: a.f = fmin_nan(a.f, b.f); break;
+    default: a.f += b.f; break;
+    }
+    return a;
+}
+
+/* One run of n elements at p with byte stride s, folded into acc. */
+static acc_t reduce_run(const reduction *red, acc_t acc, const char *p, int64_t s, int64_t n,
+                        double c)
+{
+    nb_dtype d = red->dtype;
+    if (red->int_acc) {
+        for (int64_t i = 0; i < n; i++) {
+            acc_t x;
+            switch (d) {
+            case NB_I64: x.i = *(const int64_t *)(p + i * s); break;
+            case NB_I32: x.i = *(const int32_t *)(p + i * s); break;
+            default: x.i = *(const uint8_t *)(p + i * s); break;
+            }
+            acc = acc_combine(red->op, true, acc, x);
+        }
+        return acc;
+    }
+    if (red->op == RED_SUM && d == NB_F32 && s == 4) { /* the hot case: four lanes */
+        const float *x = (const float *)p;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int64_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
+        }
+        for (; i < n; i++) s0 += x[i];
+        acc.f += (s0 + s1) + (s2 + s3);
+        return acc;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        double x = d == NB_F32 ? *(const float *)(p + i * s) : nb__load(p + i * s, d);
+        switch (red->op) {
+        case RED_SUM: acc.f += x; break;
+        case RED_PROD: acc.f *= x; break;
+        case RED_MAX: acc.f = fmax_nan(acc.f, x); break;
+        case RED_MIN: acc.f = fmin_nan(acc.f, x); break;
+        case RED_SQDEV: acc.f += (x - c) * (x - c); break;
+        case RED_SUMEXP: acc.f += exp(x - c); break;
+        }
+    }
+    return acc;
+}
+
+/* Flat reduced positions [r0, r1) of output k. */
+static acc_t reduce_block(const reduction *red, int64_t k, int64_t r0, int64_t r1)
+{
+    const char *p = red->base;
+    int64_t rest = k;
+    for (int d = red->kd - 1; d >= 0; d--) {
+        p += (rest % red->kshape[d]) * red->kstride[d];
+        rest /= red->kshape[d];
+    }
+    double c = red->center ? red->center[k] : 0;
+    int last = red->rd - 1;
+    int64_t n_in = red->rshape[last], s_in = red->rstride[last];
+    acc_t acc = acc_init(red);
+    for (int64_t r = r0; r < r1;) {
+        int64_t row = r / n_in, j = r % n_in;
+        int64_t len = n_in - j < r1 - r ? n_in - j : r1 - r;
+        const char *q = p + j * s_in;
+        for (int d = last - 1; d >= 0; d--) {
+            q += (row % red->rshape[d]) * red->rstride[d];
+            row /= red->rshape[d];
+        }
+        acc = reduce_run(red, acc, q, s_in, len, c);
+        r += len;
+    }
+    return acc;
+}
+
+/* Results for every output, into acc[K]. scratch holds the block partials. */
+static int run_reduction(const reduction *red, nb_ctx *scratch, acc_t *acc)
+{
+    int64_t nblocks = red->R ? (red->R + REDUCE_BLOCK - 1) / REDUCE_BLOCK : 1;
+    int64_t items = red->K * nblocks;
+    acc_t *part = nblocks == 1 ? acc : nb_ctx_alloc(scratch, sizeof(acc_t) * (size_t)items, 64);
+    if (!part) return -1;
+#ifdef _OPENMP
+    bool parallel = red->K * red->R >= NB_PARALLEL_MIN_ELEMS && items > 1 && !omp_in_parallel();
+#pragma omp parallel for schedule(static) if (parallel)
+#endif
+    for (int64_t it = 0; it < items; it++) {
+        int64_t k = it / nblocks, b = it % nblocks;
+        int64_t r0 = b * REDUCE_BLOCK, r1 = r0 + REDUCE_BLOCK < red->R ? r0 + REDUCE_BLOCK : red->R;
+        part[it] = reduce_block(red, k, r0, r1);
+    }
+    if (nblocks > 1)
+        for (int64_t k = 0; k < red->K; k++) {
+            acc[k] = part[k * nblocks];
+            for (int64_t b = 1; b < nblocks; b++)
+                acc[k] = acc_combine(red->op, red->int_acc, acc[k], part[k * nblocks + b]);
+        }
+    return 0;
+}
+
+/* Splits x's axes into kept and reduced, and the output shape. */
+static int plan(const char *api, const nb_tensor *x, int naxes, const int *axes, bool keepdim,
+                red_op op, reduction *red, int *out_ndim, int64_t *out_shape)
+{
+    unsigned mask;
+    if (nb__axes_mask(api, naxes, axes, x->ndim, &mask)) return -1;
+    memset(red, 0, sizeof *red);
+    red->op = op;
+    red->dtype = x->dtype;
+    red->int_acc = !nb_dtype_is_float(x->dtype) && op != RED_SQDEV && op != RED_SUMEXP;
+    red->base = nb__base_ptr(x);
+    red->K = red->R = 1;
+    int64_t es = (int64_t)nb_dtype_size(x->dtype);
+    *out_ndim = 0;
+    for (int i = 0; i < x->ndim; i++) {
+        bool reduced = mask & (1u << i);
+        if (reduced) {
+            red->rshape[red->rd] = x->shape[i];
+            red->rstride[red->rd++] = x->strides[i] * es;
+            red->R *= x->shape[i];
+        } else {
+            red->kshape[red->kd] = x->shape[i];
+            red->kstride[red->kd++] = x->strides[i] * es;
+            red->K *= x->shape[i];
+        }
+        if (!reduced || keepdim) out_shape[(*out_ndim)++] = reduced ? 1 : x->shape[i];
+    }
+    if (red->rd == 0) { /* nothing reduced: one element per output */
+        red->rshape[0] = 1;
+        red->rstride[0] = 0;
+        red->rd = 1;
+    }
+    return 0;
+}
+
+/* The accumulators of a reduction over x, one per output, in scratch. */
+static acc_t *reduce_to_acc(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes,
+                            bool keepdim, red_op op, const double *center, int *ndim,
+                            int64_t *shape, int64_t *R)
+{
+    reduction red;
+    if (plan(api, x, naxes, axes, keepdim, op, &red, ndim, shape)) return NULL;
+    if ((op == RED_MAX || op == RED_MIN) && red.R == 0) {
+        char s[NB_SHAPE_STR_MAX];
+        nb__error("%s: cannot reduce zero elements of a tensor of shape %s (no identity)", api,
+                  nb__shape_str(s, sizeof s, x->ndim, x->shape));
+        return NULL;
+    }
+    red.center = center;
+    acc_t *acc = nb_ctx_alloc(ctx, sizeof(acc_t) * (size_t)(red.K ? red.K : 1), 64);
+    if (!acc || run_reduction(&red, ctx, acc)) return NULL;
+    *R = red.R;
+    return acc;
+}
+
+typedef enum { FIN_NONE, FIN_MEAN, FIN_VAR, FIN_STD } finish;
+
+/* The means over the reduced axes, in double, one per output. */
+static const double *means(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes)
+{
+    int ndim;
+    int64_t shape[NB_MAX_DIMS], R;
+    acc_t *sum = reduce_to_acc(api, ctx, x, naxes, axes, false, RED_SUM, NULL, &ndim, shape, &R);
+    if (!sum) return NULL;
+    int64_t K = nb__shape_numel(api, ndim, shape);
+    double *mean = nb_ctx_alloc(ctx, sizeof(double) * (size_t)(K ? K : 1), 64);
+    if (!mean) return NULL;
+    bool int_acc = !nb_dtype_is_float(x->dtype);
+    for (int64_t k = 0; k < K; k++) mean[k] = (int_acc ? (double)sum[k].i : sum[k].f) / (double)R;
+    return mean;
+}
+
+static nb_tensor *reduce(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes,
+                         bool keepdim, red_op op, finish fin, int correction)
+{
+    NB_REQUIRE(x);
+    int ndim;
+    int64_t shape[NB_MAX_DIMS], R;
+    const double *center = NULL;
+    if (fin == FIN_VAR || fin == FIN_STD) { /* two passes: the mean, then squared deviations */
+        center = means(api, ctx, x, naxes, axes);
+        if (!center) return NULL;
+        op = RED_SQDEV;
+    }
+    acc_t *acc = reduce_to_acc(api, ctx, x, naxes, axes, keepdim, op, center, &ndim, shape, &R);
+    if (!acc) return NULL;
+    bool int_acc = !nb_dtype_is_float(x->dtype) && op != RED_SQDEV;
+    nb_dtype dt = fin != FIN_NONE && !nb_dtype_is_float(x->dtype) ? NB_F32
+                  : int_acc && (op == RED_SUM || op == RED_PROD) ? NB_I64
+                  : x->dtype;
+    nb_tensor *out = nb__alloc(ctx, dt, ndim, shape);
+    if (!out) return NULL;
+    char *o = nb_data(out);
+    size_t es = nb_dtype_size(dt);
+    double divisor = fin == FIN_MEAN ? (double)R : (double)(R - correction > 0 ? R - correction : 0);
+    for (int64_t k = 0, K = nb_numel(out); k < K; k++) {
+        if (int_acc && fin == FIN_NONE) {
+            if (dt == NB_I64) *(int64_t *)(o + k * (int64_t)es) = acc[k].i;
+            else nb__store(o + k * (int64_t)es, dt, (double)acc[k].i);
+            continue;
+        }
+        double v = int_acc ? (double)acc[k].i : acc[k].f;
+        if (fin != FIN_NONE) v /= divisor;
+        if (fin == FIN_STD) v = sqrt(v);
+        nb__store(o + k * (int64_t)es, dt, v);
+    }
+    return out;
+}
+
+nb_tensor *nb_sum(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+{
+    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_SUM, FIN_NONE, 0);
+}
+
+nb_tensor *nb_mean(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+{
+    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_SUM, FIN_MEAN, 0);
+}
+
+nb_tensor *nb_prod(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+{
+    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_PROD, FIN_NONE, 0);
+}
+
+nb_tensor *nb_var(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, int correction,
+                  bool keepdim)
+{
+    if (correction < 0) {
+        nb__error("nb_var: correction %d is negative", correction);
+        return NULL;
+    }
+    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_SQDEV, FIN_VAR, correction);
+}
+
+nb_tensor *nb_std(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, int correction,
+                  bool keepdim)
+{
+    if (correction < 0) {
+        nb__error("nb_std: correction %d is negative", correction);
+        return NULL;
+    }
+    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_SQDEV, FIN_STD, correction);
+}
+
+nb_tensor *nb_max(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+{
+    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_MAX, FIN_NONE, 0);
+}
+
+nb_tensor *nb_min(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+{
+    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_MIN, FIN_NONE, 0);
+}
+
+/* logsumexp = m + log(sum exp(x - m)), m the max over the same axes; when m
+ * is infinite or NaN the answer is m itself. */
+nb_tensor *nb_logsumexp(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+{
+    NB_REQUIRE(x);
+    nb_tensor *xf = nb_dtype_is_float(x->dtype) ? x : nb__as_dtype(ctx, x, NB_F32);
+    nb_tensor *m = xf ? reduce(__func__, ctx, xf, naxes, axes, false, RED_MAX, FIN_NONE, 0) : NULL;
+    nb_tensor *m64 = m ? nb__as_dtype(ctx, m, NB_F64) : NULL;
+    if (!m64) return NULL;
+    const double *center = nb_data(m64);
+    int ndim;
+    int64_t shape[NB_MAX_DIMS], R;
+    acc_t *acc = reduce_to_acc(__func__, ctx, xf, naxes, axes, keepdim, RED_SUMEXP, center, &ndim,
+                               shape, &R);
+    nb_tensor *out = acc ? nb__alloc(ctx, xf->dtype, ndim, shape) : NULL;
+    if (!out) return NULL;
+    char *o = nb_data(out);
+    size_t es = nb_dtype_size(out->dtype);
+    for (int64_t k = 0, K = nb_numel(out); k < K; k++) {
+        double v = isfinite(center[k]) ? center[k] + log(acc[k].f) : center[k];
+        nb__store(o + k * (int64_t)es, out->dtype, v);
+    }
+    return out;
+}

@@ -1,0 +1,123 @@
+/* tensor/tensor_internal.h — helpers shared by the files of tensor/.
+ *
+ * Not installed: the public API is include/nabla/tensor.h. Names with a
+ * double underscore (nb__) are internal to libnabla. */
+#ifndef NB_TENSOR_INTERNAL_H
+#define NB_TENSOR_INTERNAL_H
+
+#include <nabla/tensor.h>
+
+#include "error.h"
+
+/* Return NULL (keeping the first error) when an input is missing. */
+#define NB_REQUIRE(t) \
+    do { \
+        if (!(t)) { \
+            if (!nb_last_error()[0]) nb__error("%s: input tensor is NULL", __func__); \
+            return NULL; \
+        } \
+    } while (0)
+#define NB_REQUIRE_INT(t) \
+    do { \
+        if (!(t)) { \
+            if (!nb_last_error()[0]) nb__error("%s: input tensor is NULL", __func__); \
+            return -1; \
+        } \
+    } while (0)
+
+/* ---- making tensors ---------------------------------------------------- */
+
+/* A new contiguous tensor with uninitialised storage. */
+nb_tensor *nb__alloc(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape);
+/* A new header in ctx sharing t's storage, shape and strides (a view). */
+nb_tensor *nb__view(nb_ctx *ctx, const nb_tensor *t);
+/* Element count of a shape; -1 (with an error naming op) past INT64_MAX. */
+int64_t nb__shape_numel(const char *op, int ndim, const int64_t *shape);
+/* Checks a caller's shape: ndim in 0..NB_MAX_DIMS, sizes >= 0. */
+int nb__check_shape(const char *op, int ndim, const int64_t *shape);
+
+/* ---- describing things in messages ------------------------------------- */
+
+/* "[3,4]" into buf (always terminated). Returns buf. */
+char *nb__shape_str(char *buf, size_t size, int ndim, const int64_t *shape);
+#define NB_SHAPE_STR_MAX 200
+/* Normalises a possibly negative axis into [0, ndim); -1 with a message
+ * "op: axis A is out of range for a tensor of N dimensions". */
+int nb__axis(const char *op, int axis, int ndim, int *out);
+/* Normalises an axis list into a mask (bit i = axis i is reduced); an empty
+ * list means all axes. Rejects repeats. */
+int nb__axes_mask(const char *op, int naxes, const int *axes, int ndim, unsigned *mask);
+
+/* ---- elements as doubles (slow paths: item, get, print, reference) ------ */
+
+double nb__load(const void *p, nb_dtype dtype);
+void nb__store(void *p, nb_dtype dtype, double v);
+/* Address of the element at flat C-order position i of t (any layout). */
+char *nb__elem_ptr(const nb_tensor *t, int64_t i);
+static inline char *nb__base_ptr(const nb_tensor *t)
+{
+    return (char *)t->storage->data + t->offset * (int64_t)nb_dtype_size(t->dtype);
+}
+
+/* ---- broadcasting -------------------------------------------------------- */
+
+/* NumPy broadcasting of two shapes into out (ndim written to *out_ndim).
+ * -1 with "op: shapes [2,3] and [4] cannot be broadcast" on a mismatch. */
+int nb__broadcast_shapes(const char *op, int na, const int64_t *sa, int nb,
+                         const int64_t *sb, int *out_ndim, int64_t *out);
+
+/* ---- the strided loop ------------------------------------------------------
+ * Every elementwise kernel runs through one loop driver, like NumPy's ufunc
+ * inner loops: the driver walks an n-d iteration space and calls a row
+ * function on 1-D runs; the row function only ever sees a length, pointers and
+ * byte strides. The driver merges axes that are contiguous for every operand
+ * (so a contiguous tensor is one long row), and splits big work across
+ * threads in fixed blocks. */
+
+#define NB_LOOP_MAX_OPS 4
+
+typedef void (*nb__row_fn)(int64_t n, char *const *ptrs, const int64_t *strides, void *arg);
+
+typedef struct nb__loop {
+    int ndim;
+    int64_t shape[NB_MAX_DIMS];
+    int nops;
+    char *base[NB_LOOP_MAX_OPS];
+    int64_t strides[NB_LOOP_MAX_OPS][NB_MAX_DIMS]; /* bytes */
+} nb__loop;
+
+/* Starts a loop over `shape`. */
+void nb__loop_init(nb__loop *L, int ndim, const int64_t *shape);
+/* Adds an operand; t broadcasts to the loop shape (checked by the caller). */
+void nb__loop_add(nb__loop *L, const nb_tensor *t);
+/* Runs fn over every element; parallel when the loop is big enough. */
+void nb__loop_run(nb__loop *L, nb__row_fn fn, void *arg);
+/* The same on one thread, rows in C order (for outputs written in sequence). */
+void nb__loop_run_ordered(nb__loop *L, nb__row_fn fn, void *arg);
+
+/* Elements below which the loop stays on one thread. */
+#define NB_PARALLEL_MIN_ELEMS 32768
+
+/* ---- conversions --------------------------------------------------------- */
+
+/* Converting copy of src into dst (same shape after broadcasting src). */
+void nb__convert_into(nb_tensor *dst, const nb_tensor *src);
+/* t itself when it already has dtype, else a converted contiguous copy. */
+nb_tensor *nb__as_dtype(nb_ctx *ctx, nb_tensor *t, nb_dtype dtype);
+
+/* Exponentiation by squaring in 64-bit unsigned arithmetic (wraps instead of
+ * overflowing; the low 32 bits are the i32 answer). Negative exponents give
+ * the integer part of 1/x^e: 1 for x = 1, +-1 for x = -1, else 0. */
+static inline int64_t nb__int_pow(int64_t x, int64_t e)
+{
+    if (e < 0) return x == 1 ? 1 : x == -1 ? (e % 2 ? -1 : 1) : 0;
+    uint64_t result = 1, base = (uint64_t)x;
+    for (; e; e >>= 1, base *= base)
+        if (e & 1) result *= base;
+    return (int64_t)result;
+}
+
+/* Marks an in-place write into t's storage. */
+static inline void nb__bump_version(nb_tensor *t) { t->storage->version++; }
+
+#endif

@@ -1,0 +1,194 @@
+/* tensor/unary.c — elementwise functions of one tensor.
+ *
+ * Each op is one line of maths below, expanded by a macro into an f32 and an
+ * f64 row function (tgmath.h picks expf or exp from the argument type). The
+ * row functions have a contiguous branch the compiler vectorises and a
+ * strided branch for views. Integer tensors keep their type for the ops that
+ * are exact on integers (neg, abs, sign, relu, clamp, integral powers) and
+ * become f32 for the rest. */
+#include <math.h>
+#include <tgmath.h>
+
+#include "tensor_internal.h"
+
+typedef struct {
+    double a, b; /* slope, bounds or exponent, by op */
+} unary_arg;
+
+#define UNARY_BODY(EXPR)                                                             \
+    const unary_arg *prm = arg;                                                         \
+    (void)prm;                                                                          \
+    if (s[0] == (int64_t)sizeof(T) && s[1] == (int64_t)sizeof(T)) {                     \
+        T *y = (T *)p[0];                                                               \
+        const T *xs = (const T *)p[1];                                                  \
+        for (int64_t i = 0; i < n; i++) {                                               \
+            T x = xs[i];                                                                \
+            y[i] = (EXPR);                                                              \
+        }                                                                               \
+    } else {                                                                            \
+        for (int64_t i = 0; i < n; i++) {                                               \
+            T x = *(const T *)(p[1] + i * s[1]);                                        \
+            *(T *)(p[0] + i * s[0]) = (EXPR);                                           \
+        }                                                                               \
+    }
+
+#define FLOAT_UNARY(OP, EXPR)                                                           \
+    static void OP##_f32(int64_t n, char *const *p, const int64_t *s, void *arg)        \
+    {                                                                                   \
+        typedef float T;                                                                \
+        UNARY_BODY(EXPR)                                                         \
+    }                                                                                   \
+    static void OP##_f64(int64_t n, char *const *p, const int64_t *s, void *arg)        \
+    {                                                                                   \
+        typedef double T;                                                               \
+        UNARY_BODY(EXPR)                                                        \
+    }
+
+/* The maths. T is the element type, x the input, prm->a / prm->b the op's
+ * scalars. */
+FLOAT_UNARY(neg, -x)
+FLOAT_UNARY(abs, fabs(x))
+FLOAT_UNARY(exp, exp(x))
+FLOAT_UNARY(log, log(x))
+FLOAT_UNARY(log1p, log1p(x))
+FLOAT_UNARY(sqrt, sqrt(x))
+FLOAT_UNARY(rsqrt, (T)1 / sqrt(x))
+FLOAT_UNARY(sin, sin(x))
+FLOAT_UNARY(cos, cos(x))
+FLOAT_UNARY(tanh, tanh(x))
+/* 1 / (1 + e^-x), written so that e^t never overflows */
+FLOAT_UNARY(sigmoid, x >= 0 ? (T)1 / ((T)1 + exp(-x)) : exp(x) / ((T)1 + exp(x)))
+FLOAT_UNARY(relu, x < 0 ? (T)0 : x) /* NaN passes through, as in PyTorch */
+FLOAT_UNARY(leaky_relu, x < 0 ? (T)prm->a * x : x)
+/* exact GELU: x Phi(x), Phi the standard normal CDF */
+FLOAT_UNARY(gelu, (T)0.5 * x * ((T)1 + erf(x * (T)0.70710678118654752440)))
+/* log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x| */
+FLOAT_UNARY(softplus, (x > 0 ? x : (T)0) + log1p(exp(-fabs(x))))
+FLOAT_UNARY(sign, x > 0 ? (T)1 : x < 0 ? (T)-1 : x) /* keeps NaN and signed zero */
+FLOAT_UNARY(clamp, x < (T)prm->a ? (T)prm->a : x > (T)prm->b ? (T)prm->b : x)
+FLOAT_UNARY(pow, pow(x, (T)prm->a))
+
+/* Integer versions of the ops that are exact on integers. Negation and
+ * absolute value go through unsigned arithmetic so INT_MIN wraps instead of
+ * being undefined. */
+#define INT_UNARY(OP, EXPR)                                                             \
+    static void OP##_i32(int64_t n, char *const *p, const int64_t *s, void *arg)        \
+    {                                                                                   \
+        typedef int32_t T;                                                              \
+        typedef uint32_t U;                                                             \
+        (void)(U)0;                                                                     \
+        UNARY_BODY(EXPR)                                                       \
+    }                                                                                   \
+    static void OP##_i64(int64_t n, char *const *p, const int64_t *s, void *arg)        \
+    {                                                                                   \
+        typedef int64_t T;                                                              \
+        typedef uint64_t U;                                                             \
+        (void)(U)0;                                                                     \
+        UNARY_BODY(EXPR)                                                       \
+    }
+
+INT_UNARY(neg, (T)(0 - (U)x))
+INT_UNARY(abs, x < 0 ? (T)(0 - (U)x) : x)
+INT_UNARY(sign, (T)((x > 0) - (x < 0)))
+INT_UNARY(relu, x < 0 ? (T)0 : x)
+INT_UNARY(clamp, (double)x < prm->a ? (T)prm->a : (double)x > prm->b ? (T)prm->b : x)
+INT_UNARY(pow, (T)nb__int_pow(x, (int64_t)prm->a))
+
+#define FLOAT_ONLY(OP) {#OP, OP##_f32, OP##_f64, NULL, NULL}
+#define ANY_TYPE(OP) {#OP, OP##_f32, OP##_f64, OP##_i32, OP##_i64}
+
+typedef struct {
+    const char *name;
+    nb__row_fn f32, f64, i32, i64; /* integer rows NULL: ints become f32 */
+} unary_def;
+
+static const unary_def unary_ops[] = {
+    ANY_TYPE(neg), ANY_TYPE(abs), FLOAT_ONLY(exp), FLOAT_ONLY(log), FLOAT_ONLY(log1p),
+    FLOAT_ONLY(sqrt), FLOAT_ONLY(rsqrt), FLOAT_ONLY(sin), FLOAT_ONLY(cos), FLOAT_ONLY(tanh),
+    FLOAT_ONLY(sigmoid), ANY_TYPE(relu), FLOAT_ONLY(leaky_relu), FLOAT_ONLY(gelu),
+    FLOAT_ONLY(softplus), ANY_TYPE(sign), ANY_TYPE(clamp), ANY_TYPE(pow),
+};
+
+static nb__row_fn row_for(const unary_def *def, nb_dtype dtype)
+{
+    switch (dtype) {
+    case NB_F32: return def->f32;
+    case NB_F64: return def->f64;
+    case NB_I32: return def->i32;
+    case NB_I64: return def->i64;
+    default: return NULL;
+    }
+}
+
+/* out = op(x); integer inputs without an integer row (and bools) are
+ * computed in f32, or in i32 when the op keeps integers. */
+static nb_tensor *unary(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary_arg prm,
+                        bool int_ok)
+{
+    NB_REQUIRE(x);
+    nb_dtype dtype = x->dtype;
+    if (dtype == NB_BOOL) dtype = NB_I32;
+    if (!nb_dtype_is_float(dtype) && (!int_ok || !row_for(def, dtype))) dtype = NB_F32;
+    nb_tensor *in = nb__as_dtype(ctx, x, dtype);
+    nb_tensor *out = in ? nb__alloc(ctx, dtype, x->ndim, x->shape) : NULL;
+    if (!out) return NULL;
+    nb__loop L;
+    nb__loop_init(&L, out->ndim, out->shape);
+    nb__loop_add(&L, out);
+    nb__loop_add(&L, in);
+    nb__loop_run(&L, row_for(def, dtype), &prm);
+    return out;
+}
+
+#define UNARY_API(OP, INT_OK)                                                           \
+    nb_tensor *nb_##OP(nb_ctx *ctx, nb_tensor *x)                                       \
+    {                                                                                   \
+        return unary(ctx, &unary_ops[OP_##OP], x, (unary_arg){0, 0}, INT_OK); \
+    }
+
+enum {
+    OP_neg, OP_abs, OP_exp, OP_log, OP_log1p, OP_sqrt, OP_rsqrt, OP_sin, OP_cos, OP_tanh,
+    OP_sigmoid, OP_relu, OP_leaky_relu, OP_gelu, OP_softplus, OP_sign, OP_clamp, OP_pow,
+};
+
+UNARY_API(neg, true)
+UNARY_API(abs, true)
+UNARY_API(exp, false)
+UNARY_API(log, false)
+UNARY_API(log1p, false)
+UNARY_API(sqrt, false)
+UNARY_API(rsqrt, false)
+UNARY_API(sin, false)
+UNARY_API(cos, false)
+UNARY_API(tanh, false)
+UNARY_API(sigmoid, false)
+UNARY_API(relu, true)
+UNARY_API(gelu, false)
+UNARY_API(softplus, false)
+UNARY_API(sign, true)
+
+nb_tensor *nb_leaky_relu(nb_ctx *ctx, nb_tensor *x, double negative_slope)
+{
+    if (!isfinite(negative_slope)) {
+        nb__error("nb_leaky_relu: negative_slope %g is not finite", negative_slope);
+        return NULL;
+    }
+    return unary(ctx, &unary_ops[OP_leaky_relu], x, (unary_arg){negative_slope, 0},
+                 false);
+}
+
+nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
+{
+    if (!(low <= high)) {
+        nb__error("nb_clamp: low %g must not exceed high %g (and neither may be NaN)", low, high);
+        return NULL;
+    }
+    return unary(ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high}, true);
+}
+
+/* Integers stay integers for integral exponents, as in NumPy. */
+nb_tensor *nb_pow_scalar(nb_ctx *ctx, nb_tensor *x, double exponent)
+{
+    bool integral = exponent == floor(exponent) && fabs(exponent) < 9e18;
+    return unary(ctx, &unary_ops[OP_pow], x, (unary_arg){exponent, 0}, integral);
+}
