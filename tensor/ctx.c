@@ -109,6 +109,13 @@ void nb_ctx_reset(nb_ctx *ctx)
     }
 }
 
+/* The first offset at or after `used` whose address is a multiple of align. */
+static size_t align_offset(const chunk *c, size_t used, size_t align)
+{
+    uintptr_t at = (uintptr_t)(c->data + used);
+    return used + (size_t)(((at + align - 1) & ~(uintptr_t)(align - 1)) - at);
+}
+
 void *nb_ctx_alloc(nb_ctx *ctx, size_t nbytes, size_t align)
 {
     if (!ctx) {
@@ -124,7 +131,7 @@ void *nb_ctx_alloc(nb_ctx *ctx, size_t nbytes, size_t align)
         return NULL;
     }
     chunk *c = ctx->head;
-    size_t start = c ? (c->used + align - 1) & ~(align - 1) : 0;
+    size_t start = c ? align_offset(c, c->used, align) : 0;
     if (!c || start + nbytes + REDZONE > c->size) {
         size_t want = nbytes + align + REDZONE;
         size_t size = c ? 2 * c->size : FIRST_CHUNK;
@@ -136,7 +143,7 @@ void *nb_ctx_alloc(nb_ctx *ctx, size_t nbytes, size_t align)
         fresh->next = c;
         ctx->head = c = fresh;
         ctx->reserved += fresh->size;
-        start = 0;
+        start = align_offset(c, 0, align);
     }
     c->used = start + nbytes + REDZONE;
     ctx->used += nbytes;

@@ -1,0 +1,12 @@
+/* tests/tensor/cases.h — the test cases of the tensor suite, one function per
+ * file of tests/tensor/. */
+#ifndef NB_TEST_TENSOR_CASES_H
+#define NB_TEST_TENSOR_CASES_H
+
+#include "../testutil.h"
+
+TCase *tcase_creation(void);
+
+#define TENSOR_CASES tcase_creation
+
+#endif

@@ -1,0 +1,83 @@
+/* tests/testutil.c — helpers shared by the Check suites. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+
+double tu_at(const nb_tensor *t, int64_t i)
+{
+    int64_t idx[NB_MAX_DIMS];
+    for (int d = t->ndim - 1; d >= 0; d--) {
+        idx[d] = i % t->shape[d];
+        i /= t->shape[d];
+    }
+    return nb_get(t, idx);
+}
+
+void ck_tensor_shape(const nb_tensor *t, int ndim, const int64_t *shape)
+{
+    ck_assert_msg(t != NULL, "tensor is NULL: %s", nb_last_error());
+    ck_assert_int_eq(t->ndim, ndim);
+    for (int i = 0; i < ndim; i++)
+        ck_assert_msg(t->shape[i] == shape[i], "axis %d: size %lld, want %lld", i,
+                      (long long)t->shape[i], (long long)shape[i]);
+}
+
+void ck_tensor_values(const nb_tensor *t, const double *want, int64_t n, double tol)
+{
+    ck_assert_msg(t != NULL, "tensor is NULL: %s", nb_last_error());
+    ck_assert_int_eq(nb_numel(t), n);
+    for (int64_t i = 0; i < n; i++) {
+        double got = tu_at(t, i);
+        bool same = (isnan(got) && isnan(want[i])) || got == want[i] ||
+                    fabs(got - want[i]) <= tol * (1 + fabs(want[i]));
+        ck_assert_msg(same, "element %lld: got %.9g, want %.9g", (long long)i, got, want[i]);
+    }
+}
+
+void tu_random_shape(nb_rng *rng, int ndim, int64_t lo, int64_t hi, int64_t *shape)
+{
+    for (int i = 0; i < ndim; i++) shape[i] = lo + (int64_t)nb_rng_below(rng, (uint64_t)(hi - lo + 1));
+}
+
+nb_tensor *tu_random(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape)
+{
+    nb_tensor *t = nb_empty(ctx, dtype, ndim, shape);
+    ck_assert_ptr_nonnull(t);
+    for (int64_t i = 0, n = nb_numel(t); i < n; i++) {
+        double v = -2 + 4 * nb_rng_uniform(rng);
+        if (!nb_dtype_is_float(dtype)) v = floor(v * 4);
+        if (dtype == NB_BOOL) v = v > 0;
+        int64_t idx[NB_MAX_DIMS], r = i;
+        for (int d = ndim - 1; d >= 0; d--) {
+            idx[d] = r % shape[d];
+            r /= shape[d];
+        }
+        nb_set(t, idx, v);
+    }
+    return t;
+}
+
+/* Gaps (step 2), optionally negative strides, and the last two axes stored
+ * in swapped order: the layouts kernels get wrong. */
+nb_tensor *tu_random_strided(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
+                             const int64_t *shape, bool reversed)
+{
+    int64_t stored[NB_MAX_DIMS] = {0}, big[NB_MAX_DIMS] = {0};
+    for (int i = 0; i < ndim; i++) stored[i] = shape[i];
+    if (ndim >= 2) {
+        stored[ndim - 2] = shape[ndim - 1];
+        stored[ndim - 1] = shape[ndim - 2];
+    }
+    for (int i = 0; i < ndim; i++) big[i] = 2 * stored[i] + 1;
+    nb_tensor *t = tu_random(ctx, rng, dtype, ndim, big);
+    for (int i = 0; i < ndim; i++) {
+        bool flip = reversed && i % 2 == 0;
+        t = flip ? nb_slice(ctx, t, i, 2 * stored[i] - 1, NB_END, -2)
+                 : nb_slice(ctx, t, i, 1, 1 + 2 * stored[i], 2);
+        ck_assert_ptr_nonnull(t);
+    }
+    if (ndim >= 2) t = nb_transpose(ctx, t, -1, -2);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}

@@ -1,0 +1,52 @@
+/* tests/testutil.h — helpers shared by the Check suites. */
+#ifndef NB_TESTUTIL_H
+#define NB_TESTUTIL_H
+
+#include <check.h>
+#include <nabla/nabla.h>
+#include <string.h>
+
+/* The call failed and the error message contains `part`. */
+#define ck_assert_error(call, part)                                                    \
+    do {                                                                               \
+        nb_clear_error();                                                              \
+        ck_assert_msg((call) == NULL, "%s should have failed", #call);                 \
+        ck_assert_msg(strstr(nb_last_error(), (part)) != NULL,                         \
+                      "error '%s' does not mention '%s'", nb_last_error(), (part));    \
+    } while (0)
+
+/* The same for calls returning an int status. */
+#define ck_assert_error_status(call, part)                                             \
+    do {                                                                               \
+        nb_clear_error();                                                              \
+        ck_assert_msg((call) != 0, "%s should have failed", #call);                    \
+        ck_assert_msg(strstr(nb_last_error(), (part)) != NULL,                         \
+                      "error '%s' does not mention '%s'", nb_last_error(), (part));    \
+    } while (0)
+
+/* Every element of t equals the doubles in want (C order), within tol. */
+void ck_tensor_values(const nb_tensor *t, const double *want, int64_t n, double tol);
+#define CK_VALUES(t, tol, ...)                                                         \
+    ck_tensor_values((t), (const double[]){__VA_ARGS__},                               \
+                     (int64_t)(sizeof((const double[]){__VA_ARGS__}) / sizeof(double)), (tol))
+/* t has exactly this shape. */
+void ck_tensor_shape(const nb_tensor *t, int ndim, const int64_t *shape);
+#define CK_SHAPE(t, ...) ck_tensor_shape((t), NB_SHAPE(__VA_ARGS__))
+
+/* A tensor of the given shape with values from rng: uniform in [-2, 2) for
+ * floats, integers in [-8, 8) for integer dtypes, 0/1 for bool. */
+nb_tensor *tu_random(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape);
+
+/* A random non-contiguous view of the given shape: gaps between elements,
+ * the last two axes stored transposed, and with `reversed` negative strides
+ * on every other axis. */
+nb_tensor *tu_random_strided(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
+                             const int64_t *shape, bool reversed);
+
+/* A random shape of ndim axes with sizes in [lo, hi]. */
+void tu_random_shape(nb_rng *rng, int ndim, int64_t lo, int64_t hi, int64_t *shape);
+
+/* Element i (C order) of t as a double, whatever its layout. */
+double tu_at(const nb_tensor *t, int64_t i);
+
+#endif
