@@ -238,7 +238,9 @@ nb_tensor *nb_slice(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start, int64_t 
     if (!v) return NULL;
     if (len > 0) v->offset += lo * t->strides[a];
     v->shape[a] = len;
-    v->strides[a] = t->strides[a] * step;
+    /* with one element or none the stride is never used, and step may be
+     * huge: t->strides[a] * step could overflow */
+    v->strides[a] = len > 1 ? t->strides[a] * step : t->strides[a];
     return v;
 }
 
