@@ -7,11 +7,41 @@
 double tu_at(const nb_tensor *t, int64_t i)
 {
     int64_t idx[NB_MAX_DIMS];
-    for (int d = t->ndim - 1; d >= 0; d--) {
-        idx[d] = i % t->shape[d];
-        i /= t->shape[d];
-    }
+    tu_unravel(t->ndim, t->shape, i, idx);
     return nb_get(t, idx);
+}
+
+void tu_unravel(int ndim, const int64_t *shape, int64_t i, int64_t *idx)
+{
+    for (int d = ndim - 1; d >= 0; d--) {
+        idx[d] = i % shape[d];
+        i /= shape[d];
+    }
+}
+
+double tu_bget(const nb_tensor *t, int ndim, const int64_t *idx)
+{
+    int64_t own[NB_MAX_DIMS];
+    int lead = ndim - t->ndim;
+    for (int d = 0; d < t->ndim; d++) own[d] = t->shape[d] == 1 ? 0 : idx[d + lead];
+    return nb_get(t, own);
+}
+
+double tu_tol(nb_dtype dtype)
+{
+    return dtype == NB_F32 ? 1e-5 : dtype == NB_F64 ? 1e-12 : 0;
+}
+
+void ck_tensor_equal(const nb_tensor *got, const nb_tensor *want)
+{
+    ck_assert_msg(got != NULL, "tensor is NULL: %s", nb_last_error());
+    ck_assert_int_eq(got->dtype, want->dtype);
+    ck_tensor_shape(got, want->ndim, want->shape);
+    for (int64_t i = 0, n = nb_numel(want); i < n; i++) {
+        double g = tu_at(got, i), w = tu_at(want, i);
+        ck_assert_msg((isnan(g) && isnan(w)) || g == w, "element %lld: got %.17g, want %.17g",
+                      (long long)i, g, w);
+    }
 }
 
 void ck_tensor_shape(const nb_tensor *t, int ndim, const int64_t *shape)
@@ -72,8 +102,8 @@ nb_tensor *tu_random_strided(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
     for (int i = 0; i < ndim; i++) big[i] = 2 * stored[i] + 1;
     nb_tensor *t = tu_random(ctx, rng, dtype, ndim, big);
     for (int i = 0; i < ndim; i++) {
-        bool flip = reversed && i % 2 == 0;
-        t = flip ? nb_slice(ctx, t, i, 2 * stored[i] - 1, NB_END, -2)
+        bool flip = reversed && i % 2 == 0; /* stop 0 keeps an empty axis empty */
+        t = flip ? nb_slice(ctx, t, i, 2 * stored[i] - 1, 0, -2)
                  : nb_slice(ctx, t, i, 1, 1 + 2 * stored[i], 2);
         ck_assert_ptr_nonnull(t);
     }

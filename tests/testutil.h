@@ -49,4 +49,23 @@ void tu_random_shape(nb_rng *rng, int ndim, int64_t lo, int64_t hi, int64_t *sha
 /* Element i (C order) of t as a double, whatever its layout. */
 double tu_at(const nb_tensor *t, int64_t i);
 
+/* Flat C-order position i of a shape as a full index. */
+void tu_unravel(int ndim, const int64_t *shape, int64_t i, int64_t *idx);
+
+/* The element of t that NumPy broadcasting puts at idx of a result with ndim
+ * axes: t's axes align on the right and its size-1 axes read index 0. */
+double tu_bget(const nb_tensor *t, int ndim, const int64_t *idx);
+
+/* Relative tolerance for a result of dtype against a reference computed in
+ * double: 1e-5 for f32, 1e-12 for f64, 0 (exact) for integers. */
+double tu_tol(nb_dtype dtype);
+
+/* Both tensors have the same shape, dtype and C-order values (NaN == NaN). */
+void ck_tensor_equal(const nb_tensor *got, const nb_tensor *want);
+
+/* The dtypes tests loop over. */
+#define TU_FLOAT_DTYPES {NB_F32, NB_F64}
+#define TU_ALL_DTYPES {NB_F32, NB_F64, NB_I32, NB_I64}
+#define TU_LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 #endif

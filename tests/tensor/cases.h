@@ -6,7 +6,8 @@
 #include "../testutil.h"
 
 TCase *tcase_creation(void);
+TCase *tcase_views(void);
 
-#define TENSOR_CASES tcase_creation
+#define TENSOR_CASES tcase_creation, tcase_views
 
 #endif
