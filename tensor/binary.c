@@ -142,9 +142,9 @@ static nb_tensor *prepare(nb_tensor *x, nb_dtype ct, const nb_tensor *out, nb_ct
 int nb__binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor *a,
                     nb_tensor *b, nb__binop op, double alpha)
 {
-    NB_REQUIRE_INT(out);
-    NB_REQUIRE_INT(a);
-    NB_REQUIRE_INT(b);
+    NB_REQUIRE_INT_IN(api, out);
+    NB_REQUIRE_INT_IN(api, a);
+    NB_REQUIRE_INT_IN(api, b);
     int ndim;
     int64_t shape[NB_MAX_DIMS];
     if (nb__broadcast_shapes(api, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape)) return -1;
@@ -180,8 +180,8 @@ int nb__binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor 
 
 nb_tensor *nb__binary(const char *api, nb_ctx *ctx, nb_tensor *a, nb_tensor *b, nb__binop op)
 {
-    NB_REQUIRE(a);
-    NB_REQUIRE(b);
+    NB_REQUIRE_IN(api, a);
+    NB_REQUIRE_IN(api, b);
     int ndim;
     int64_t shape[NB_MAX_DIMS];
     if (nb__broadcast_shapes(api, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape)) return NULL;
@@ -224,7 +224,7 @@ nb_tensor *nb__scalar_like(nb_ctx *ctx, const nb_tensor *x, double s)
 static nb_tensor *with_scalar(const char *api, nb_ctx *ctx, nb_tensor *a, double s, nb__binop op,
                               bool scalar_first)
 {
-    NB_REQUIRE(a);
+    NB_REQUIRE_IN(api, a);
     nb_tensor *c = nb__scalar_like(ctx, a, s);
     if (!c) return NULL;
     return scalar_first ? nb__binary(api, ctx, c, a, op) : nb__binary(api, ctx, a, c, op);

@@ -58,8 +58,8 @@ static nb_tensor drop_axis(const nb_tensor *t, int axis, int64_t i)
 
 static nb_tensor *take(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 {
-    NB_REQUIRE(x);
-    NB_REQUIRE(index);
+    NB_REQUIRE_IN(api, x);
+    NB_REQUIRE_IN(api, index);
     int a;
     if (nb__axis(api, axis, x->ndim, &a)) return NULL;
     if (x->ndim - 1 + index->ndim > NB_MAX_DIMS) {

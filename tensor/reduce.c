@@ -249,7 +249,7 @@ static const double *means(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes
 static nb_tensor *reduce(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes,
                          bool keepdim, red_op op, finish fin, int correction)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN(api, x);
     int ndim;
     int64_t shape[NB_MAX_DIMS], R;
     const double *center = NULL;
@@ -301,6 +301,7 @@ nb_tensor *nb_prod(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool k
 nb_tensor *nb_var(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, int correction,
                   bool keepdim)
 {
+    NB_REQUIRE(x);
     if (correction < 0) {
         nb__error("nb_var: correction %d is negative", correction);
         return NULL;
@@ -311,6 +312,7 @@ nb_tensor *nb_var(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, int cor
 nb_tensor *nb_std(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, int correction,
                   bool keepdim)
 {
+    NB_REQUIRE(x);
     if (correction < 0) {
         nb__error("nb_std: correction %d is negative", correction);
         return NULL;

@@ -35,7 +35,7 @@ SOFTMAX_ROW(double, f64)
 
 static nb_tensor *softmax(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, bool log_space)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN(api, x);
     int a;
     if (nb__axis(api, axis, x->ndim > 0 ? x->ndim : 1, &a)) return NULL;
     nb_tensor *xf = nb_dtype_is_float(x->dtype) ? x : nb__as_dtype(ctx, x, NB_F32);
@@ -100,7 +100,7 @@ static int64_t arg_extreme(const char *p, int64_t n, int64_t stride, nb_dtype d,
 static nb_tensor *argreduce(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, bool keepdim,
                             bool want_max)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN(api, x);
     int a;
     if (nb__axis(api, axis, x->ndim, &a)) return NULL;
     if (x->shape[a] == 0) {

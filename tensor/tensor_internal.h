@@ -9,21 +9,25 @@
 
 #include "error.h"
 
-/* Return NULL (keeping the first error) when an input is missing. */
-#define NB_REQUIRE(t) \
+/* Return NULL (keeping the first error) when an input is missing. The
+ * message names the calling function; helpers shared by several ops use the
+ * _IN forms with the public name (api) instead of their own. */
+#define NB_REQUIRE_IN(api, t) \
     do { \
         if (!(t)) { \
-            if (!nb_last_error()[0]) nb__error("%s: input tensor is NULL", __func__); \
+            if (!nb_last_error()[0]) nb__error("%s: input tensor is NULL", (api)); \
             return NULL; \
         } \
     } while (0)
-#define NB_REQUIRE_INT(t) \
+#define NB_REQUIRE_INT_IN(api, t) \
     do { \
         if (!(t)) { \
-            if (!nb_last_error()[0]) nb__error("%s: input tensor is NULL", __func__); \
+            if (!nb_last_error()[0]) nb__error("%s: input tensor is NULL", (api)); \
             return -1; \
         } \
     } while (0)
+#define NB_REQUIRE(t) NB_REQUIRE_IN(__func__, t)
+#define NB_REQUIRE_INT(t) NB_REQUIRE_INT_IN(__func__, t)
 
 /* ---- making tensors ---------------------------------------------------- */
 

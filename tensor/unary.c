@@ -94,11 +94,11 @@ INT_UNARY(relu, x < 0 ? (T)0 : x)
 INT_UNARY(clamp, (double)x < prm->a ? (T)prm->a : (double)x > prm->b ? (T)prm->b : x)
 INT_UNARY(pow, (T)nb__int_pow(x, (int64_t)prm->a))
 
-#define FLOAT_ONLY(OP) {#OP, OP##_f32, OP##_f64, NULL, NULL}
-#define ANY_TYPE(OP) {#OP, OP##_f32, OP##_f64, OP##_i32, OP##_i64}
+#define FLOAT_ONLY(OP) {"nb_" #OP, OP##_f32, OP##_f64, NULL, NULL}
+#define ANY_TYPE(OP) {"nb_" #OP, OP##_f32, OP##_f64, OP##_i32, OP##_i64}
 
 typedef struct {
-    const char *name;
+    const char *name; /* the public function, for messages */
     nb__row_fn f32, f64, i32, i64; /* integer rows NULL: ints become f32 */
 } unary_def;
 
@@ -106,7 +106,8 @@ static const unary_def unary_ops[] = {
     ANY_TYPE(neg), ANY_TYPE(abs), FLOAT_ONLY(exp), FLOAT_ONLY(log), FLOAT_ONLY(log1p),
     FLOAT_ONLY(sqrt), FLOAT_ONLY(rsqrt), FLOAT_ONLY(sin), FLOAT_ONLY(cos), FLOAT_ONLY(tanh),
     FLOAT_ONLY(sigmoid), ANY_TYPE(relu), FLOAT_ONLY(leaky_relu), FLOAT_ONLY(gelu),
-    FLOAT_ONLY(softplus), ANY_TYPE(sign), ANY_TYPE(clamp), ANY_TYPE(pow),
+    FLOAT_ONLY(softplus), ANY_TYPE(sign), ANY_TYPE(clamp),
+    {"nb_pow_scalar", pow_f32, pow_f64, pow_i32, pow_i64},
 };
 
 static nb__row_fn row_for(const unary_def *def, nb_dtype dtype)
@@ -125,7 +126,7 @@ static nb__row_fn row_for(const unary_def *def, nb_dtype dtype)
 static nb_tensor *unary(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary_arg prm,
                         bool int_ok)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN(def->name, x);
     nb_dtype dtype = x->dtype;
     if (dtype == NB_BOOL) dtype = NB_I32;
     if (!nb_dtype_is_float(dtype) && (!int_ok || !row_for(def, dtype))) dtype = NB_F32;
@@ -169,6 +170,7 @@ UNARY_API(sign, true)
 
 nb_tensor *nb_leaky_relu(nb_ctx *ctx, nb_tensor *x, double negative_slope)
 {
+    NB_REQUIRE(x);
     if (!isfinite(negative_slope)) {
         nb__error("nb_leaky_relu: negative_slope %g is not finite", negative_slope);
         return NULL;
@@ -179,6 +181,7 @@ nb_tensor *nb_leaky_relu(nb_ctx *ctx, nb_tensor *x, double negative_slope)
 
 nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
 {
+    NB_REQUIRE(x);
     if (!(low <= high)) {
         nb__error("nb_clamp: low %g must not exceed high %g (and neither may be NaN)", low, high);
         return NULL;
