@@ -186,7 +186,17 @@ nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
         nb__error("nb_clamp: low %g must not exceed high %g (and neither may be NaN)", low, high);
         return NULL;
     }
-    return unary(ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high}, true);
+    /* Integers stay integers for whole (or infinite) bounds; a fractional
+     * bound gives f32, as a scalar would. A bound past the integer range
+     * saturates, so converting it to the element type is defined. */
+    bool integral = (isinf(low) || low == floor(low)) && (isinf(high) || high == floor(high));
+    double top = x->dtype == NB_I64 ? 0x1p63 - 1024 : INT32_MAX;
+    double bottom = x->dtype == NB_I64 ? -0x1p63 : INT32_MIN;
+    if (integral && !nb_dtype_is_float(x->dtype)) {
+        low = fmin(low, top);
+        high = fmax(high, bottom);
+    }
+    return unary(ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high}, integral);
 }
 
 /* Integers stay integers for integral exponents, as in NumPy. */
