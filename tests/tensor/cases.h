@@ -7,7 +7,8 @@
 
 TCase *tcase_creation(void);
 TCase *tcase_views(void);
+TCase *tcase_unary(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary
 
 #endif
