@@ -27,6 +27,26 @@ double tu_bget(const nb_tensor *t, int ndim, const int64_t *idx)
     return nb_get(t, own);
 }
 
+void tu_broadcastable(nb_rng *rng, int ndim, const int64_t *shape, int *out_ndim, int64_t *out)
+{
+    int drop = (int)nb_rng_below(rng, (uint64_t)ndim + 1);
+    *out_ndim = ndim - drop;
+    for (int i = 0; i < *out_ndim; i++)
+        out[i] = nb_rng_below(rng, 3) == 0 ? 1 : shape[i + drop];
+}
+
+void tu_broadcast_shape(int na, const int64_t *sa, int nb, const int64_t *sb, int *out_ndim,
+                        int64_t *out)
+{
+    int n = na > nb ? na : nb;
+    for (int i = 0; i < n; i++) {
+        int64_t x = i - (n - na) >= 0 ? sa[i - (n - na)] : 1;
+        int64_t y = i - (n - nb) >= 0 ? sb[i - (n - nb)] : 1;
+        out[i] = x == 1 ? y : x;
+    }
+    *out_ndim = n;
+}
+
 double tu_tol(nb_dtype dtype)
 {
     return dtype == NB_F32 ? 1e-5 : dtype == NB_F64 ? 1e-12 : 0;

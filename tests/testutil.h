@@ -56,6 +56,14 @@ void tu_unravel(int ndim, const int64_t *shape, int64_t i, int64_t *idx);
  * axes: t's axes align on the right and its size-1 axes read index 0. */
 double tu_bget(const nb_tensor *t, int ndim, const int64_t *idx);
 
+/* A random shape that broadcasts to shape: some leading axes dropped and
+ * some axes set to 1. */
+void tu_broadcastable(nb_rng *rng, int ndim, const int64_t *shape, int *out_ndim, int64_t *out);
+
+/* NumPy's broadcast of two shapes that are known to be compatible. */
+void tu_broadcast_shape(int na, const int64_t *sa, int nb, const int64_t *sb, int *out_ndim,
+                        int64_t *out);
+
 /* Relative tolerance for a result of dtype against a reference computed in
  * double: 1e-5 for f32, 1e-12 for f64, 0 (exact) for integers. */
 double tu_tol(nb_dtype dtype);

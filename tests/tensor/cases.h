@@ -8,7 +8,8 @@
 TCase *tcase_creation(void);
 TCase *tcase_views(void);
 TCase *tcase_unary(void);
+TCase *tcase_binary(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary
 
 #endif
