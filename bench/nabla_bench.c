@@ -14,6 +14,7 @@ static const struct {
     {"elementwise", bench_elementwise, "add, mul, exp, relu on 10M floats vs copy bandwidth"},
     {"reduce", bench_reduce, "sum, max, softmax on 10M floats"},
     {"matmul", bench_matmul, "f32 GEMM vs OpenBLAS (separate process)"},
+    {"csv", bench_csv, "load a 1M x 20 numeric CSV: rows/s and peak memory"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

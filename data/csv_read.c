@@ -134,6 +134,7 @@ static void oom(reader *r) { fail(r, r->line, r->nf + 1, "out of memory"); }
 static int64_t count_newlines(const char *s, size_t len)
 {
     int64_t n = 0;
+    if (len == 0) return 0;
     for (const char *p = s, *end = s + len; (p = memchr(p, '\n', (size_t)(end - p))); p++) n++;
     for (const char *p = s, *end = s + len; (p = memchr(p, '\r', (size_t)(end - p))); p++)
         n += p + 1 == end || p[1] != '\n';

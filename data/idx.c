@@ -123,13 +123,16 @@ static nb_tensor *parse(nb_ctx *ctx, const unsigned char *p, size_t len, const c
         return NULL;
     }
     int64_t shape[NB_MAX_DIMS];
-    size_t count = 1, size = (size_t)sizes[type], header = 4 + 4 * (size_t)ndim;
+    /* The product of the non-zero dimensions must fit even when a zero makes
+     * the element count 0: the shape's strides are partial products. */
+    size_t count = 1, nonzero = 1, size = (size_t)sizes[type], header = 4 + 4 * (size_t)ndim;
     for (int d = 0; d < ndim; d++) {
         shape[d] = be32(p + 4 + 4 * d);
-        if (shape[d] && count > SIZE_MAX / 16 / (size_t)shape[d]) {
+        if (shape[d] && nonzero > ((size_t)1 << 40) / (size_t)shape[d]) {
             nb__error("%s: %s: byte %d: dimensions too large", fn, name, 4 + 4 * d);
             return NULL;
         }
+        nonzero *= shape[d] ? (size_t)shape[d] : 1;
         count *= (size_t)shape[d];
     }
     if (len - header != count * size) {

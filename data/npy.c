@@ -215,12 +215,14 @@ nb_tensor *nb_npy_read_buffer(nb_ctx *ctx, const void *data, size_t len, const c
                   fn, name, h.descr);
         return NULL;
     }
-    size_t count = 1, size = nb_dtype_size(dtype), body = start + hl;
+    /* as for IDX: non-zero dimensions must multiply within bounds */
+    size_t count = 1, nonzero = 1, size = nb_dtype_size(dtype), body = start + hl;
     for (int d = 0; d < h.ndim; d++) {
-        if (h.shape[d] && count > SIZE_MAX / 16 / (size_t)h.shape[d]) {
+        if (h.shape[d] && nonzero > ((size_t)1 << 40) / (size_t)h.shape[d]) {
             nb__error("%s: %s: shape too large", fn, name);
             return NULL;
         }
+        nonzero *= h.shape[d] ? (size_t)h.shape[d] : 1;
         count *= (size_t)h.shape[d];
     }
     if (len - body != count * size) {
