@@ -149,7 +149,10 @@ int nb__binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor 
     int64_t shape[NB_MAX_DIMS];
     if (nb__broadcast_shapes(api, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape)) return -1;
     char s1[NB_SHAPE_STR_MAX], s2[NB_SHAPE_STR_MAX];
-    if (ndim != out->ndim || memcmp(shape, out->shape, sizeof(int64_t) * (size_t)ndim)) {
+    int lead = out->ndim - ndim; /* a and b together broadcast to out's shape */
+    bool fits = lead >= 0;
+    for (int i = 0; fits && i < ndim; i++) fits = shape[i] == 1 || shape[i] == out->shape[lead + i];
+    if (!fits) {
         nb__error("%s: result shape %s does not match the destination's %s", api,
                   nb__shape_str(s1, sizeof s1, ndim, shape),
                   nb__shape_str(s2, sizeof s2, out->ndim, out->shape));
@@ -166,7 +169,7 @@ int nb__binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor 
     nb_tensor *pb = pa ? prepare(b, ct, out, scratch, &tmp) : NULL;
     if (pb) {
         nb__loop L;
-        nb__loop_init(&L, ndim, shape);
+        nb__loop_init(&L, out->ndim, out->shape);
         nb__loop_add(&L, out);
         nb__loop_add(&L, pa);
         nb__loop_add(&L, pb);

@@ -15,8 +15,8 @@ typedef enum nb__binop {
 /* The result type of a op b (see the promotion rules in nabla/tensor.h). */
 nb_dtype nb__binary_result_dtype(nb__binop op, nb_dtype a, nb_dtype b);
 
-/* out = a op b. a and b broadcast to exactly out's shape and are converted to
- * out's type (to their promoted type for comparisons, whose out is bool).
+/* out = a op b. a and b broadcast to out's shape (as NumPy's out=) and are
+ * converted to out's type (to their promoted type for comparisons, whose out is bool).
  * Temporaries go in `scratch`, or in a private arena when it is NULL.
  * Operands that overlap out other than element for element are copied first.
  * api names the public function in messages. */
