@@ -52,6 +52,11 @@ double tu_tol(nb_dtype dtype)
     return dtype == NB_F32 ? 1e-5 : dtype == NB_F64 ? 1e-12 : 0;
 }
 
+bool tu_close(double got, double want, double tol)
+{
+    return (isnan(got) && isnan(want)) || got == want || fabs(got - want) <= tol * (1 + fabs(want));
+}
+
 void ck_tensor_equal(const nb_tensor *got, const nb_tensor *want)
 {
     ck_assert_msg(got != NULL, "tensor is NULL: %s", nb_last_error());
@@ -79,9 +84,7 @@ void ck_tensor_values(const nb_tensor *t, const double *want, int64_t n, double 
     ck_assert_int_eq(nb_numel(t), n);
     for (int64_t i = 0; i < n; i++) {
         double got = tu_at(t, i);
-        bool same = (isnan(got) && isnan(want[i])) || got == want[i] ||
-                    fabs(got - want[i]) <= tol * (1 + fabs(want[i]));
-        ck_assert_msg(same, "element %lld: got %.9g, want %.9g", (long long)i, got, want[i]);
+        ck_assert_msg(tu_close(got, want[i], tol), "element %lld: got %.9g, want %.9g", (long long)i, got, want[i]);
     }
 }
 

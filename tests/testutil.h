@@ -68,6 +68,15 @@ void tu_broadcast_shape(int na, const int64_t *sa, int nb, const int64_t *sb, in
  * double: 1e-5 for f32, 1e-12 for f64, 0 (exact) for integers. */
 double tu_tol(nb_dtype dtype);
 
+/* got equals want within tol * (1 + |want|); NaN equals NaN, inf equals inf. */
+bool tu_close(double got, double want, double tol);
+#define ck_assert_close(got, want, tol)                                                \
+    do {                                                                               \
+        double got_ = (got), want_ = (want);                                           \
+        ck_assert_msg(tu_close(got_, want_, (tol)), "%s: got %.9g, want %.9g", #got, got_, \
+                      want_);                                                          \
+    } while (0)
+
 /* Both tensors have the same shape, dtype and C-order values (NaN == NaN). */
 void ck_tensor_equal(const nb_tensor *got, const nb_tensor *want);
 

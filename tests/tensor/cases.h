@@ -9,7 +9,8 @@ TCase *tcase_creation(void);
 TCase *tcase_views(void);
 TCase *tcase_unary(void);
 TCase *tcase_binary(void);
+TCase *tcase_inplace(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace
 
 #endif
