@@ -10,7 +10,8 @@ TCase *tcase_views(void);
 TCase *tcase_unary(void);
 TCase *tcase_binary(void);
 TCase *tcase_inplace(void);
+TCase *tcase_reduce(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce
 
 #endif
