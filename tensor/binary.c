@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "binary.h"
+#include "record.h"
 
 typedef struct {
     double alpha; /* axpy: a + alpha b */
@@ -139,8 +140,8 @@ static nb_tensor *prepare(nb_tensor *x, nb_dtype ct, const nb_tensor *out, nb_ct
     return convert ? nb__as_dtype(ctx, x, ct) : nb_clone(ctx, x);
 }
 
-int nb__binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor *a,
-                    nb_tensor *b, nb__binop op, double alpha)
+static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor *a,
+                       nb_tensor *b, nb__binop op, double alpha)
 {
     NB_REQUIRE_INT_IN(api, out);
     NB_REQUIRE_INT_IN(api, a);
@@ -181,7 +182,19 @@ int nb__binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor 
     return pb ? 0 : -1;
 }
 
-nb_tensor *nb__binary(const char *api, nb_ctx *ctx, nb_tensor *a, nb_tensor *b, nb__binop op)
+/* In-place and out= writes are not recorded: the depth guard only keeps the
+ * copies made on the way (nb_clone of an overlapping operand) from being
+ * recorded either. */
+int nb__binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor *a,
+                    nb_tensor *b, nb__binop op, double alpha)
+{
+    NB_OP_BEGIN();
+    int rc = binary_into(api, scratch, out, a, b, op, alpha);
+    nb__op_depth--;
+    return rc;
+}
+
+static nb_tensor *binary(const char *api, nb_ctx *ctx, nb_tensor *a, nb_tensor *b, nb__binop op)
 {
     NB_REQUIRE_IN(api, a);
     NB_REQUIRE_IN(api, b);
@@ -189,8 +202,25 @@ nb_tensor *nb__binary(const char *api, nb_ctx *ctx, nb_tensor *a, nb_tensor *b, 
     int64_t shape[NB_MAX_DIMS];
     if (nb__broadcast_shapes(api, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape)) return NULL;
     nb_tensor *out = nb__alloc(ctx, nb__binary_result_dtype(op, a->dtype, b->dtype), ndim, shape);
-    if (!out || nb__binary_into(api, ctx, out, a, b, op, 0)) return NULL;
+    if (!out || binary_into(api, ctx, out, a, b, op, 0)) return NULL;
     return out;
+}
+
+static nb__op_site binary_sites[NB__BINOP_COUNT] = {
+    [NB__ADD] = {.name = "add"},     [NB__SUB] = {.name = "sub"},
+    [NB__MUL] = {.name = "mul"},     [NB__DIV] = {.name = "div"},
+    [NB__POW] = {.name = "pow"},     [NB__MAX] = {.name = "maximum"},
+    [NB__MIN] = {.name = "minimum"}, [NB__AXPY] = {.name = "axpy"},
+    [NB__EQ] = {.name = "eq"},       [NB__NE] = {.name = "ne"},
+    [NB__LT] = {.name = "lt"},       [NB__LE] = {.name = "le"},
+    [NB__GT] = {.name = "gt"},       [NB__GE] = {.name = "ge"},
+};
+
+nb_tensor *nb__binary(const char *api, nb_ctx *ctx, nb_tensor *a, nb_tensor *b, nb__binop op)
+{
+    NB_OP_BEGIN();
+    nb_tensor *out = binary(api, ctx, a, b, op);
+    return nb__op_end(&binary_sites[op], ctx, out, (nb_tensor *[]){a, b}, 2, NULL, 0);
 }
 
 #define BINARY_API(NAME, OP) \
@@ -255,15 +285,15 @@ WHERE_ROW(uint8_t)
 WHERE_ROW(uint32_t)
 WHERE_ROW(uint64_t)
 
-nb_tensor *nb_where(nb_ctx *ctx, nb_tensor *cond, nb_tensor *a, nb_tensor *b)
+static nb_tensor *where(nb_ctx *ctx, nb_tensor *cond, nb_tensor *a, nb_tensor *b)
 {
-    NB_REQUIRE(cond);
-    NB_REQUIRE(a);
-    NB_REQUIRE(b);
+    NB_REQUIRE_IN("nb_where", cond);
+    NB_REQUIRE_IN("nb_where", a);
+    NB_REQUIRE_IN("nb_where", b);
     int nd1, ndim;
     int64_t s1[NB_MAX_DIMS], shape[NB_MAX_DIMS];
-    if (nb__broadcast_shapes(__func__, a->ndim, a->shape, b->ndim, b->shape, &nd1, s1) ||
-        nb__broadcast_shapes(__func__, cond->ndim, cond->shape, nd1, s1, &ndim, shape))
+    if (nb__broadcast_shapes("nb_where", a->ndim, a->shape, b->ndim, b->shape, &nd1, s1) ||
+        nb__broadcast_shapes("nb_where", cond->ndim, cond->shape, nd1, s1, &ndim, shape))
         return NULL;
     nb_dtype d = nb_promote_types(a->dtype, b->dtype);
     nb_tensor *c = nb__as_dtype(ctx, cond, NB_BOOL);
@@ -280,4 +310,12 @@ nb_tensor *nb_where(nb_ctx *ctx, nb_tensor *cond, nb_tensor *a, nb_tensor *b)
     size_t es = nb_dtype_size(d);
     nb__loop_run(&L, es == 1 ? where_uint8_t : es == 4 ? where_uint32_t : where_uint64_t, NULL);
     return out;
+}
+
+nb_tensor *nb_where(nb_ctx *ctx, nb_tensor *cond, nb_tensor *a, nb_tensor *b)
+{
+    static nb__op_site site = {.name = "where"};
+    NB_OP_BEGIN();
+    nb_tensor *out = where(ctx, cond, a, b);
+    return nb__op_end(&site, ctx, out, (nb_tensor *[]){cond, a, b}, 3, NULL, 0);
 }

@@ -11,6 +11,8 @@
  * Under AddressSanitizer, memory not handed out (the gaps between objects and
  * everything after a reset) is poisoned, so overruns and use-after-reset are
  * reported where they happen. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +42,7 @@ enum { CHUNK_ALIGN = 64, FIRST_CHUNK = 1 << 16 };
 typedef struct chunk {
     struct chunk *next; /* older chunks */
     size_t size;        /* bytes of data[] */
-    size_t used;
+    _Atomic size_t used; /* atomic: nb__ctx_of may read it from another thread */
     char *data;
 } chunk;
 
@@ -48,7 +50,52 @@ struct nb_ctx {
     chunk *head; /* the chunk being filled; older ones follow */
     size_t used, peak, reserved;
     uint64_t generation;
+    nb_ctx *prev, *next; /* every live context, for nb__ctx_of */
 };
+
+/* All live contexts, so that a pointer can be checked for liveness without
+ * reading what it points to. Recursive: a check may run while the same
+ * thread makes a scratch context. */
+static pthread_mutex_t registry_lock;
+static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
+static nb_ctx *registry;
+
+static void registry_init(void)
+{
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&registry_lock, &attr);
+    pthread_mutexattr_destroy(&attr);
+}
+
+void nb__ctx_registry_lock(void)
+{
+    pthread_once(&registry_once, registry_init);
+    pthread_mutex_lock(&registry_lock);
+}
+
+void nb__ctx_registry_unlock(void) { pthread_mutex_unlock(&registry_lock); }
+
+static size_t used_of(const chunk *c) { return atomic_load_explicit(&c->used, memory_order_relaxed); }
+
+static void set_used(chunk *c, size_t used) { atomic_store_explicit(&c->used, used, memory_order_relaxed); }
+
+nb_ctx *nb__ctx_of_locked(const void *p)
+{
+    for (nb_ctx *ctx = registry; ctx; ctx = ctx->next)
+        for (chunk *c = ctx->head; c; c = c->next)
+            if ((const char *)p >= c->data && (const char *)p < c->data + used_of(c)) return ctx;
+    return NULL;
+}
+
+nb_ctx *nb__ctx_of(const void *p)
+{
+    nb__ctx_registry_lock();
+    nb_ctx *found = nb__ctx_of_locked(p);
+    nb__ctx_registry_unlock();
+    return found;
+}
 
 static chunk *chunk_new(size_t size)
 {
@@ -60,7 +107,10 @@ static chunk *chunk_new(size_t size)
         return NULL;
     }
     POISON(data, size);
-    *c = (chunk){.next = NULL, .size = size, .used = 0, .data = data};
+    c->next = NULL;
+    c->size = size;
+    c->data = data;
+    set_used(c, 0);
     return c;
 }
 
@@ -74,23 +124,37 @@ static void chunk_free(chunk *c)
 nb_ctx *nb_ctx_new(void)
 {
     nb_ctx *ctx = calloc(1, sizeof *ctx);
-    if (!ctx) nb__error("nb_ctx_new: out of memory");
+    if (!ctx) {
+        nb__error("nb_ctx_new: out of memory");
+        return NULL;
+    }
+    nb__ctx_registry_lock();
+    ctx->next = registry;
+    if (registry) registry->prev = ctx;
+    registry = ctx;
+    nb__ctx_registry_unlock();
     return ctx;
 }
 
 void nb_ctx_free(nb_ctx *ctx)
 {
     if (!ctx) return;
+    nb__ctx_registry_lock();
+    if (ctx->prev) ctx->prev->next = ctx->next;
+    else registry = ctx->next;
+    if (ctx->next) ctx->next->prev = ctx->prev;
     for (chunk *c = ctx->head, *next; c; c = next) {
         next = c->next;
         chunk_free(c);
     }
+    nb__ctx_registry_unlock();
     free(ctx);
 }
 
 void nb_ctx_reset(nb_ctx *ctx)
 {
     if (!ctx) return;
+    nb__ctx_registry_lock();
     ctx->generation++;
     ctx->used = 0;
     if (ctx->head && ctx->head->next) { /* coalesce into one chunk */
@@ -101,12 +165,11 @@ void nb_ctx_reset(nb_ctx *ctx)
         }
         ctx->head = chunk_new(total);
         ctx->reserved = ctx->head ? ctx->head->size : 0;
-        return;
-    }
-    if (ctx->head) {
+    } else if (ctx->head) {
         POISON(ctx->head->data, ctx->head->size);
-        ctx->head->used = 0;
+        set_used(ctx->head, 0);
     }
+    nb__ctx_registry_unlock();
 }
 
 /* The first offset at or after `used` whose address is a multiple of align. */
@@ -131,7 +194,7 @@ void *nb_ctx_alloc(nb_ctx *ctx, size_t nbytes, size_t align)
         return NULL;
     }
     chunk *c = ctx->head;
-    size_t start = c ? align_offset(c, c->used, align) : 0;
+    size_t start = c ? align_offset(c, used_of(c), align) : 0;
     if (!c || start + nbytes + REDZONE > c->size) {
         size_t want = nbytes + align + REDZONE;
         size_t size = c ? 2 * c->size : FIRST_CHUNK;
@@ -140,12 +203,14 @@ void *nb_ctx_alloc(nb_ctx *ctx, size_t nbytes, size_t align)
             nb__error("nb_ctx_alloc: out of memory asking for %zu bytes", nbytes);
             return NULL;
         }
+        nb__ctx_registry_lock(); /* the chunk list changes under readers' feet */
         fresh->next = c;
         ctx->head = c = fresh;
+        nb__ctx_registry_unlock();
         ctx->reserved += fresh->size;
         start = align_offset(c, 0, align);
     }
-    c->used = start + nbytes + REDZONE;
+    set_used(c, start + nbytes + REDZONE);
     ctx->used += nbytes;
     if (ctx->used > ctx->peak) ctx->peak = ctx->used;
     UNPOISON(c->data + start, nbytes);

@@ -5,7 +5,7 @@
  * bad index leaves no half-done result. */
 #include <string.h>
 
-#include "tensor_internal.h"
+#include "record.h"
 
 static int check_index_tensor(const char *api, const nb_tensor *index)
 {
@@ -90,22 +90,22 @@ static nb_tensor *take(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, nb_
     return nb_reshape(ctx, out, ndim, shape);
 }
 
-nb_tensor *nb_index_select(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
+static nb_tensor *index_select_impl(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 {
-    NB_REQUIRE(x);
-    NB_REQUIRE(index);
+    NB_REQUIRE_IN("nb_index_select", x);
+    NB_REQUIRE_IN("nb_index_select", index);
     if (index->ndim != 1) {
         char s[NB_SHAPE_STR_MAX];
         nb__error("nb_index_select: index must be 1-D, got shape %s",
                   nb__shape_str(s, sizeof s, index->ndim, index->shape));
         return NULL;
     }
-    return take(__func__, ctx, x, axis, index);
+    return take("nb_index_select", ctx, x, axis, index);
 }
 
-nb_tensor *nb_take(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
+static nb_tensor *take_impl(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 {
-    return take(__func__, ctx, x, axis, index);
+    return take("nb_take", ctx, x, axis, index);
 }
 
 /* ---- gather / scatter_add ---------------------------------------------------
@@ -150,14 +150,14 @@ static int64_t *gather_offsets(const char *api, nb_ctx *ctx, const nb_tensor *x,
     return idx;
 }
 
-nb_tensor *nb_gather(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
+static nb_tensor *gather_impl(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 {
-    NB_REQUIRE(x);
-    NB_REQUIRE(index);
+    NB_REQUIRE_IN("nb_gather", x);
+    NB_REQUIRE_IN("nb_gather", index);
     int a;
-    if (nb__axis(__func__, axis, x->ndim, &a) || check_gather_shapes(__func__, x, a, index, NULL))
+    if (nb__axis("nb_gather", axis, x->ndim, &a) || check_gather_shapes("nb_gather", x, a, index, NULL))
         return NULL;
-    int64_t *off = gather_offsets(__func__, ctx, x, a, index);
+    int64_t *off = gather_offsets("nb_gather", ctx, x, a, index);
     nb_tensor *out = off ? nb__alloc(ctx, x->dtype, index->ndim, index->shape) : NULL;
     if (!out) return NULL;
     size_t es = nb_dtype_size(x->dtype);
@@ -179,16 +179,16 @@ static void add_element(char *dst, const char *src, nb_dtype d)
     }
 }
 
-nb_tensor *nb_scatter_add(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index, nb_tensor *src)
+static nb_tensor *scatter_add_impl(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index, nb_tensor *src)
 {
-    NB_REQUIRE(x);
-    NB_REQUIRE(index);
-    NB_REQUIRE(src);
+    NB_REQUIRE_IN("nb_scatter_add", x);
+    NB_REQUIRE_IN("nb_scatter_add", index);
+    NB_REQUIRE_IN("nb_scatter_add", src);
     int a;
-    if (nb__axis(__func__, axis, x->ndim, &a) || check_gather_shapes(__func__, x, a, index, src))
+    if (nb__axis("nb_scatter_add", axis, x->ndim, &a) || check_gather_shapes("nb_scatter_add", x, a, index, src))
         return NULL;
     nb_tensor *out = nb_clone(ctx, x); /* contiguous: offsets below address it */
-    int64_t *off = out ? gather_offsets(__func__, ctx, out, a, index) : NULL;
+    int64_t *off = out ? gather_offsets("nb_scatter_add", ctx, out, a, index) : NULL;
     nb_tensor *s = off ? nb__as_dtype(ctx, src, x->dtype) : NULL;
     if (!s) return NULL;
     size_t es = nb_dtype_size(x->dtype);
@@ -228,13 +228,13 @@ static void copy_row(int64_t n, char *const *p, const int64_t *s, void *arg)
         if (p[1][i * s[1]]) memcpy(st->out + st->count++ * (int64_t)st->es, p[0] + i * s[0], st->es);
 }
 
-nb_tensor *nb_masked_select(nb_ctx *ctx, nb_tensor *x, nb_tensor *mask)
+static nb_tensor *masked_select_impl(nb_ctx *ctx, nb_tensor *x, nb_tensor *mask)
 {
-    NB_REQUIRE(x);
-    NB_REQUIRE(mask);
+    NB_REQUIRE_IN("nb_masked_select", x);
+    NB_REQUIRE_IN("nb_masked_select", mask);
     int ndim;
     int64_t shape[NB_MAX_DIMS];
-    if (nb__broadcast_shapes(__func__, x->ndim, x->shape, mask->ndim, mask->shape, &ndim, shape))
+    if (nb__broadcast_shapes("nb_masked_select", x->ndim, x->shape, mask->ndim, mask->shape, &ndim, shape))
         return NULL;
     nb_tensor *m = nb__as_dtype(ctx, mask, NB_BOOL);
     if (!m) return NULL;
@@ -251,4 +251,54 @@ nb_tensor *nb_masked_select(nb_ctx *ctx, nb_tensor *x, nb_tensor *mask)
     st.count = 0;
     nb__loop_run_ordered(&copy, copy_row, &st);
     return out;
+}
+
+/* ---- the public functions: computed, then recorded ---------------------------------- */
+
+static nb_tensor *recorded(nb__op_site *site, nb_ctx *ctx, nb_tensor *out, nb_tensor *const *in,
+                           int n, int axis)
+{
+    nb__axis_attrs attrs = {out && axis < 0 ? axis + in[0]->ndim : axis};
+    return nb__op_end(site, ctx, out, in, n, &attrs, sizeof attrs);
+}
+
+/* index_select is take with a 1-D index, and recorded as such */
+nb_tensor *nb_index_select(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
+{
+    static nb__op_site site = {.name = "take"};
+    NB_OP_BEGIN();
+    nb_tensor *out = index_select_impl(ctx, x, axis, index);
+    return recorded(&site, ctx, out, (nb_tensor *[]){x, index}, 2, axis);
+}
+
+nb_tensor *nb_take(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
+{
+    static nb__op_site site = {.name = "take"};
+    NB_OP_BEGIN();
+    nb_tensor *out = take_impl(ctx, x, axis, index);
+    return recorded(&site, ctx, out, (nb_tensor *[]){x, index}, 2, axis);
+}
+
+nb_tensor *nb_gather(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
+{
+    static nb__op_site site = {.name = "gather"};
+    NB_OP_BEGIN();
+    nb_tensor *out = gather_impl(ctx, x, axis, index);
+    return recorded(&site, ctx, out, (nb_tensor *[]){x, index}, 2, axis);
+}
+
+nb_tensor *nb_scatter_add(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index, nb_tensor *src)
+{
+    static nb__op_site site = {.name = "scatter_add"};
+    NB_OP_BEGIN();
+    nb_tensor *out = scatter_add_impl(ctx, x, axis, index, src);
+    return recorded(&site, ctx, out, (nb_tensor *[]){x, index, src}, 3, axis);
+}
+
+nb_tensor *nb_masked_select(nb_ctx *ctx, nb_tensor *x, nb_tensor *mask)
+{
+    static nb__op_site site = {.name = "masked_select"};
+    NB_OP_BEGIN();
+    nb_tensor *out = masked_select_impl(ctx, x, mask);
+    return nb__op_end(&site, ctx, out, (nb_tensor *[]){x, mask}, 2, NULL, 0);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "binary.h"
+#include "record.h"
 
 int nb_add_(nb_tensor *dst, nb_tensor *src) { return nb__binary_into(__func__, NULL, dst, dst, src, NB__ADD, 0); }
 int nb_sub_(nb_tensor *dst, nb_tensor *src) { return nb__binary_into(__func__, NULL, dst, dst, src, NB__SUB, 0); }
@@ -81,14 +82,14 @@ int nb_zero_(nb_tensor *dst)
     return 0;
 }
 
-int nb_copy_(nb_tensor *dst, nb_tensor *src)
+static int copy_into(nb_tensor *dst, nb_tensor *src)
 {
-    NB_REQUIRE_INT(dst);
-    NB_REQUIRE_INT(src);
+    NB_REQUIRE_INT_IN("nb_copy_", dst);
+    NB_REQUIRE_INT_IN("nb_copy_", src);
     int ndim;
     int64_t shape[NB_MAX_DIMS];
     char s1[NB_SHAPE_STR_MAX], s2[NB_SHAPE_STR_MAX];
-    if (nb__broadcast_shapes(__func__, dst->ndim, dst->shape, src->ndim, src->shape, &ndim, shape))
+    if (nb__broadcast_shapes("nb_copy_", dst->ndim, dst->shape, src->ndim, src->shape, &ndim, shape))
         return -1;
     if (ndim != dst->ndim || memcmp(shape, dst->shape, sizeof(int64_t) * (size_t)ndim)) {
         nb__error("nb_copy_: source of shape %s does not broadcast to the destination's %s",
@@ -107,4 +108,12 @@ int nb_copy_(nb_tensor *dst, nb_tensor *src)
     }
     nb_ctx_free(tmp);
     return src ? 0 : -1;
+}
+
+int nb_copy_(nb_tensor *dst, nb_tensor *src)
+{
+    NB_OP_BEGIN(); /* not recorded; keeps the copy of an overlapping source out of the graph */
+    int rc = copy_into(dst, src);
+    nb__op_depth--;
+    return rc;
 }

@@ -1,7 +1,7 @@
 /* tensor/join.c — concat, stack, split. */
 #include <string.h>
 
-#include "tensor_internal.h"
+#include "record.h"
 
 static int check_list(const char *api, nb_tensor *const *ts, int n)
 {
@@ -17,12 +17,12 @@ static int check_list(const char *api, nb_tensor *const *ts, int n)
     return 0;
 }
 
-nb_tensor *nb_concat(nb_ctx *ctx, nb_tensor *const *ts, int n, int axis)
+static nb_tensor *concat_impl(nb_ctx *ctx, nb_tensor *const *ts, int n, int axis)
 {
-    if (check_list(__func__, ts, n)) return NULL;
+    if (check_list("nb_concat", ts, n)) return NULL;
     const nb_tensor *first = ts[0];
     int a;
-    if (nb__axis(__func__, axis, first->ndim, &a)) return NULL;
+    if (nb__axis("nb_concat", axis, first->ndim, &a)) return NULL;
     int64_t shape[NB_MAX_DIMS];
     memcpy(shape, first->shape, sizeof shape);
     shape[a] = 0;
@@ -109,4 +109,13 @@ int nb_split(nb_ctx *ctx, nb_tensor *x, int axis, const int64_t *sizes, int n, n
         at += sizes[i];
     }
     return 0;
+}
+
+nb_tensor *nb_concat(nb_ctx *ctx, nb_tensor *const *ts, int n, int axis)
+{
+    static nb__op_site site = {.name = "concat"};
+    NB_OP_BEGIN();
+    nb_tensor *out = concat_impl(ctx, ts, n, axis);
+    nb__axis_attrs attrs = {out && axis < 0 ? axis + ts[0]->ndim : axis};
+    return nb__op_end(&site, ctx, out, ts, out ? n : 0, &attrs, sizeof attrs);
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "kernels/kernels.h"
-#include "tensor_internal.h"
+#include "record.h"
 
 /* How one operand's matrices are passed to GEMM. */
 typedef struct {
@@ -125,10 +125,10 @@ static int run_batches(const nb_tensor *a, const nb_tensor *b, nb_tensor *c, int
     return 0;
 }
 
-nb_tensor *nb_matmul(nb_ctx *ctx, nb_tensor *a, nb_tensor *b)
+static nb_tensor *matmul_impl(nb_ctx *ctx, nb_tensor *a, nb_tensor *b)
 {
-    NB_REQUIRE(a);
-    NB_REQUIRE(b);
+    NB_REQUIRE_IN("nb_matmul", a);
+    NB_REQUIRE_IN("nb_matmul", b);
     char s1[NB_SHAPE_STR_MAX], s2[NB_SHAPE_STR_MAX];
     if (a->ndim == 0 || b->ndim == 0) {
         nb__error("nb_matmul: operands must have at least 1 dimension, got %s @ %s",
@@ -176,4 +176,12 @@ nb_tensor *nb_matmul(nb_ctx *ctx, nb_tensor *a, nb_tensor *b)
     if (b->ndim == 1) c = nb_squeeze(ctx, c, -1);
     if (c && a->ndim == 1) c = nb_squeeze(ctx, c, -2 + (b->ndim == 1));
     return c;
+}
+
+nb_tensor *nb_matmul(nb_ctx *ctx, nb_tensor *a, nb_tensor *b)
+{
+    static nb__op_site site = {.name = "matmul"};
+    NB_OP_BEGIN();
+    nb_tensor *out = matmul_impl(ctx, a, b);
+    return nb__op_end(&site, ctx, out, (nb_tensor *[]){a, b}, 2, NULL, 0);
 }

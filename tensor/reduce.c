@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "tensor_internal.h"
+#include "record.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -283,66 +283,66 @@ static nb_tensor *reduce(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, 
     return out;
 }
 
-nb_tensor *nb_sum(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+static nb_tensor *sum_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
 {
-    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_SUM, FIN_NONE, 0);
+    return reduce(api, ctx, x, naxes, axes, keepdim, RED_SUM, FIN_NONE, 0);
 }
 
-nb_tensor *nb_mean(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+static nb_tensor *mean_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
 {
-    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_SUM, FIN_MEAN, 0);
+    return reduce(api, ctx, x, naxes, axes, keepdim, RED_SUM, FIN_MEAN, 0);
 }
 
-nb_tensor *nb_prod(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+static nb_tensor *prod_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
 {
-    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_PROD, FIN_NONE, 0);
+    return reduce(api, ctx, x, naxes, axes, keepdim, RED_PROD, FIN_NONE, 0);
 }
 
-nb_tensor *nb_var(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, int correction,
-                  bool keepdim)
+static nb_tensor *var_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes,
+                           const int *axes, int correction, bool keepdim)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN(api, x);
     if (correction < 0) {
         nb__error("nb_var: correction %d is negative", correction);
         return NULL;
     }
-    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_SQDEV, FIN_VAR, correction);
+    return reduce(api, ctx, x, naxes, axes, keepdim, RED_SQDEV, FIN_VAR, correction);
 }
 
-nb_tensor *nb_std(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, int correction,
-                  bool keepdim)
+static nb_tensor *std_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes,
+                           const int *axes, int correction, bool keepdim)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN(api, x);
     if (correction < 0) {
         nb__error("nb_std: correction %d is negative", correction);
         return NULL;
     }
-    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_SQDEV, FIN_STD, correction);
+    return reduce(api, ctx, x, naxes, axes, keepdim, RED_SQDEV, FIN_STD, correction);
 }
 
-nb_tensor *nb_max(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+static nb_tensor *max_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
 {
-    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_MAX, FIN_NONE, 0);
+    return reduce(api, ctx, x, naxes, axes, keepdim, RED_MAX, FIN_NONE, 0);
 }
 
-nb_tensor *nb_min(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+static nb_tensor *min_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
 {
-    return reduce(__func__, ctx, x, naxes, axes, keepdim, RED_MIN, FIN_NONE, 0);
+    return reduce(api, ctx, x, naxes, axes, keepdim, RED_MIN, FIN_NONE, 0);
 }
 
 /* logsumexp = m + log(sum exp(x - m)), m the max over the same axes; when m
  * is infinite or NaN the answer is m itself. */
-nb_tensor *nb_logsumexp(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
+static nb_tensor *logsumexp_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN(api, x);
     nb_tensor *xf = nb_dtype_is_float(x->dtype) ? x : nb__as_dtype(ctx, x, NB_F32);
-    nb_tensor *m = xf ? reduce(__func__, ctx, xf, naxes, axes, false, RED_MAX, FIN_NONE, 0) : NULL;
+    nb_tensor *m = xf ? reduce(api, ctx, xf, naxes, axes, false, RED_MAX, FIN_NONE, 0) : NULL;
     nb_tensor *m64 = m ? nb__as_dtype(ctx, m, NB_F64) : NULL;
     if (!m64) return NULL;
     const double *center = nb_data(m64);
     int ndim;
     int64_t shape[NB_MAX_DIMS], R;
-    acc_t *acc = reduce_to_acc(__func__, ctx, xf, naxes, axes, keepdim, RED_SUMEXP, center, &ndim,
+    acc_t *acc = reduce_to_acc(api, ctx, xf, naxes, axes, keepdim, RED_SUMEXP, center, &ndim,
                                shape, &R);
     nb_tensor *out = acc ? nb__alloc(ctx, xf->dtype, ndim, shape) : NULL;
     if (!out) return NULL;
@@ -354,3 +354,43 @@ nb_tensor *nb_logsumexp(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, b
     }
     return out;
 }
+
+/* ---- the public reductions: computed, then recorded with their axes ---- */
+
+static nb_tensor *recorded(nb__op_site *site, nb_ctx *ctx, nb_tensor *x, nb_tensor *out,
+                           int naxes, const int *axes, bool keepdim, int correction)
+{
+    nb__reduce_attrs attrs = {.keepdim = keepdim, .correction = correction};
+    if (out && nb__axes_mask(site->name, naxes, axes, x->ndim, &attrs.mask)) out = NULL;
+    return nb__op_end(site, ctx, out, &x, 1, &attrs, sizeof attrs);
+}
+
+#define REDUCTION_API(NAME)                                                             \
+    nb_tensor *nb_##NAME(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes,         \
+                         bool keepdim)                                                  \
+    {                                                                                   \
+        static nb__op_site site = {.name = #NAME};                                      \
+        NB_OP_BEGIN();                                                                  \
+        nb_tensor *out = NAME##_impl(__func__, ctx, x, naxes, axes, keepdim);           \
+        return recorded(&site, ctx, x, out, naxes, axes, keepdim, 0);                   \
+    }
+
+REDUCTION_API(sum)
+REDUCTION_API(mean)
+REDUCTION_API(prod)
+REDUCTION_API(max)
+REDUCTION_API(min)
+REDUCTION_API(logsumexp)
+
+#define MOMENT_API(NAME)                                                                \
+    nb_tensor *nb_##NAME(nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes,         \
+                         int correction, bool keepdim)                                  \
+    {                                                                                   \
+        static nb__op_site site = {.name = #NAME};                                      \
+        NB_OP_BEGIN();                                                                  \
+        nb_tensor *out = NAME##_impl(__func__, ctx, x, naxes, axes, correction, keepdim); \
+        return recorded(&site, ctx, x, out, naxes, axes, keepdim, correction);          \
+    }
+
+MOMENT_API(var)
+MOMENT_API(std)

@@ -7,7 +7,7 @@
  * the result does not depend on the thread count. */
 #include <math.h>
 
-#include "tensor_internal.h"
+#include "record.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -64,8 +64,26 @@ static nb_tensor *softmax(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, 
     return back && x->ndim == 0 ? nb_squeeze(ctx, back, 0) : back;
 }
 
-nb_tensor *nb_softmax(nb_ctx *ctx, nb_tensor *x, int axis) { return softmax(__func__, ctx, x, axis, false); }
-nb_tensor *nb_log_softmax(nb_ctx *ctx, nb_tensor *x, int axis) { return softmax(__func__, ctx, x, axis, true); }
+static nb_tensor *recorded_softmax(nb__op_site *site, nb_ctx *ctx, nb_tensor *x, int axis,
+                                   bool log_space)
+{
+    NB_OP_BEGIN();
+    nb_tensor *out = softmax(log_space ? "nb_log_softmax" : "nb_softmax", ctx, x, axis, log_space);
+    nb__axis_attrs attrs = {out && axis < 0 ? axis + x->ndim : axis};
+    return nb__op_end(site, ctx, out, &x, 1, &attrs, sizeof attrs);
+}
+
+nb_tensor *nb_softmax(nb_ctx *ctx, nb_tensor *x, int axis)
+{
+    static nb__op_site site = {.name = "softmax"};
+    return recorded_softmax(&site, ctx, x, axis, false);
+}
+
+nb_tensor *nb_log_softmax(nb_ctx *ctx, nb_tensor *x, int axis)
+{
+    static nb__op_site site = {.name = "log_softmax"};
+    return recorded_softmax(&site, ctx, x, axis, true);
+}
 
 /* ---- argmax / argmin ---------------------------------------------------------
  * The index of the first extreme value along the axis; a NaN counts as the
@@ -124,5 +142,25 @@ static nb_tensor *argreduce(const char *api, nb_ctx *ctx, nb_tensor *x, int axis
     return keepdim || !placed ? placed : nb_squeeze(ctx, placed, a);
 }
 
-nb_tensor *nb_argmax(nb_ctx *ctx, nb_tensor *x, int axis, bool keepdim) { return argreduce(__func__, ctx, x, axis, keepdim, true); }
-nb_tensor *nb_argmin(nb_ctx *ctx, nb_tensor *x, int axis, bool keepdim) { return argreduce(__func__, ctx, x, axis, keepdim, false); }
+/* Not differentiable: recorded only so the op table knows of them. */
+static nb_tensor *recorded_arg(nb__op_site *site, nb_ctx *ctx, nb_tensor *x, int axis, bool keepdim,
+                               bool want_max)
+{
+    NB_OP_BEGIN();
+    nb_tensor *out = argreduce(want_max ? "nb_argmax" : "nb_argmin", ctx, x, axis, keepdim, want_max);
+    nb__reduce_attrs attrs = {.keepdim = keepdim};
+    if (out) attrs.mask = 1u << (axis < 0 ? axis + x->ndim : axis);
+    return nb__op_end(site, ctx, out, &x, 1, &attrs, sizeof attrs);
+}
+
+nb_tensor *nb_argmax(nb_ctx *ctx, nb_tensor *x, int axis, bool keepdim)
+{
+    static nb__op_site site = {.name = "argmax"};
+    return recorded_arg(&site, ctx, x, axis, keepdim, true);
+}
+
+nb_tensor *nb_argmin(nb_ctx *ctx, nb_tensor *x, int axis, bool keepdim)
+{
+    static nb__op_site site = {.name = "argmin"};
+    return recorded_arg(&site, ctx, x, axis, keepdim, false);
+}

@@ -29,6 +29,19 @@
 #define NB_REQUIRE(t) NB_REQUIRE_IN(__func__, t)
 #define NB_REQUIRE_INT(t) NB_REQUIRE_INT_IN(__func__, t)
 
+/* ---- arenas ------------------------------------------------------------- */
+
+/* The context whose live memory (made since its last reset) holds p, or NULL
+ * when no live context does: p was made before a reset, or never by an
+ * arena. Reads nothing at p. */
+nb_ctx *nb__ctx_of(const void *p);
+/* The same with the registry lock already held: holding it across many
+ * checks saves relocking, and keeps any context from being reset or freed
+ * meanwhile. The lock is recursive. */
+nb_ctx *nb__ctx_of_locked(const void *p);
+void nb__ctx_registry_lock(void);
+void nb__ctx_registry_unlock(void);
+
 /* ---- making tensors ---------------------------------------------------- */
 
 /* A new contiguous tensor with uninitialised storage. */

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <tgmath.h>
 
-#include "tensor_internal.h"
+#include "record.h"
 
 typedef struct {
     double a, b; /* slope, bounds or exponent, by op */
@@ -67,6 +67,7 @@ FLOAT_UNARY(softplus, (x > 0 ? x : (T)0) + log1p(exp(-fabs(x))))
 FLOAT_UNARY(sign, x > 0 ? (T)1 : x < 0 ? (T)-1 : x) /* keeps NaN and signed zero */
 FLOAT_UNARY(clamp, x < (T)prm->a ? (T)prm->a : x > (T)prm->b ? (T)prm->b : x)
 FLOAT_UNARY(pow, pow(x, (T)prm->a))
+FLOAT_UNARY(erf, erf(x))
 
 /* Integer versions of the ops that are exact on integers. Negation and
  * absolute value go through unsigned arithmetic so INT_MIN wraps instead of
@@ -107,7 +108,7 @@ static const unary_def unary_ops[] = {
     FLOAT_ONLY(sqrt), FLOAT_ONLY(rsqrt), FLOAT_ONLY(sin), FLOAT_ONLY(cos), FLOAT_ONLY(tanh),
     FLOAT_ONLY(sigmoid), ANY_TYPE(relu), FLOAT_ONLY(leaky_relu), FLOAT_ONLY(gelu),
     FLOAT_ONLY(softplus), ANY_TYPE(sign), ANY_TYPE(clamp),
-    {"nb_pow_scalar", pow_f32, pow_f64, pow_i32, pow_i64},
+    {"nb_pow_scalar", pow_f32, pow_f64, pow_i32, pow_i64}, FLOAT_ONLY(erf),
 };
 
 static nb__row_fn row_for(const unary_def *def, nb_dtype dtype)
@@ -123,8 +124,8 @@ static nb__row_fn row_for(const unary_def *def, nb_dtype dtype)
 
 /* out = op(x); integer inputs without an integer row (and bools) are
  * computed in f32, or in i32 when the op keeps integers. */
-static nb_tensor *unary(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary_arg prm,
-                        bool int_ok)
+static nb_tensor *compute(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary_arg prm,
+                          bool int_ok)
 {
     NB_REQUIRE_IN(def->name, x);
     nb_dtype dtype = x->dtype;
@@ -141,15 +142,26 @@ static nb_tensor *unary(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary_a
     return out;
 }
 
+/* compute, recorded as the op of `site` with the scalars as attributes */
+static nb_tensor *unary(nb__op_site *site, nb_ctx *ctx, const unary_def *def, nb_tensor *x,
+                        unary_arg prm, bool int_ok)
+{
+    NB_OP_BEGIN();
+    nb_tensor *out = compute(ctx, def, x, prm, int_ok);
+    nb__scalar_attrs attrs = {prm.a, prm.b};
+    return nb__op_end(site, ctx, out, &x, 1, &attrs, sizeof attrs);
+}
+
 #define UNARY_API(OP, INT_OK)                                                           \
     nb_tensor *nb_##OP(nb_ctx *ctx, nb_tensor *x)                                       \
     {                                                                                   \
-        return unary(ctx, &unary_ops[OP_##OP], x, (unary_arg){0, 0}, INT_OK); \
+        static nb__op_site site = {.name = #OP};                                        \
+        return unary(&site, ctx, &unary_ops[OP_##OP], x, (unary_arg){0, 0}, INT_OK);    \
     }
 
 enum {
     OP_neg, OP_abs, OP_exp, OP_log, OP_log1p, OP_sqrt, OP_rsqrt, OP_sin, OP_cos, OP_tanh,
-    OP_sigmoid, OP_relu, OP_leaky_relu, OP_gelu, OP_softplus, OP_sign, OP_clamp, OP_pow,
+    OP_sigmoid, OP_relu, OP_leaky_relu, OP_gelu, OP_softplus, OP_sign, OP_clamp, OP_pow, OP_erf,
 };
 
 UNARY_API(neg, true)
@@ -167,6 +179,7 @@ UNARY_API(relu, true)
 UNARY_API(gelu, false)
 UNARY_API(softplus, false)
 UNARY_API(sign, true)
+UNARY_API(erf, false)
 
 nb_tensor *nb_leaky_relu(nb_ctx *ctx, nb_tensor *x, double negative_slope)
 {
@@ -175,8 +188,8 @@ nb_tensor *nb_leaky_relu(nb_ctx *ctx, nb_tensor *x, double negative_slope)
         nb__error("nb_leaky_relu: negative_slope %g is not finite", negative_slope);
         return NULL;
     }
-    return unary(ctx, &unary_ops[OP_leaky_relu], x, (unary_arg){negative_slope, 0},
-                 false);
+    static nb__op_site site = {.name = "leaky_relu"};
+    return unary(&site, ctx, &unary_ops[OP_leaky_relu], x, (unary_arg){negative_slope, 0}, false);
 }
 
 nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
@@ -196,12 +209,14 @@ nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
         low = fmin(low, top);
         high = fmax(high, bottom);
     }
-    return unary(ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high}, integral);
+    static nb__op_site site = {.name = "clamp"};
+    return unary(&site, ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high}, integral);
 }
 
 /* Integers stay integers for integral exponents, as in NumPy. */
 nb_tensor *nb_pow_scalar(nb_ctx *ctx, nb_tensor *x, double exponent)
 {
     bool integral = exponent == floor(exponent) && fabs(exponent) < 9e18;
-    return unary(ctx, &unary_ops[OP_pow], x, (unary_arg){exponent, 0}, integral);
+    static nb__op_site site = {.name = "pow_scalar"};
+    return unary(&site, ctx, &unary_ops[OP_pow], x, (unary_arg){exponent, 0}, integral);
 }

@@ -3,7 +3,7 @@
  * only when the requested shape cannot be laid over the existing strides. */
 #include <string.h>
 
-#include "tensor_internal.h"
+#include "record.h"
 
 /* Resolves one -1 in a requested shape and checks the element count. */
 static int resolve_shape(const nb_tensor *t, int ndim, const int64_t *shape, int64_t *out)
@@ -73,9 +73,9 @@ static bool nocopy_strides(const nb_tensor *t, int ndim, const int64_t *shape, i
     return true;
 }
 
-nb_tensor *nb_reshape(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
+static nb_tensor *reshape_impl(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
 {
-    NB_REQUIRE(t);
+    NB_REQUIRE_IN("nb_reshape", t);
     int64_t target[NB_MAX_DIMS], strides[NB_MAX_DIMS];
     if (resolve_shape(t, ndim, shape, target)) return NULL;
     if (nb_numel(t) == 0 || !nocopy_strides(t, ndim, target, strides)) {
@@ -108,9 +108,9 @@ nb_tensor *nb_flatten(nb_ctx *ctx, nb_tensor *t)
     return nb_reshape(ctx, t, NB_SHAPE(-1));
 }
 
-nb_tensor *nb_permute(nb_ctx *ctx, nb_tensor *t, const int *axes)
+static nb_tensor *permute_impl(nb_ctx *ctx, nb_tensor *t, const int *axes)
 {
-    NB_REQUIRE(t);
+    NB_REQUIRE_IN("nb_permute", t);
     if (!axes && t->ndim) {
         nb__error("nb_permute: axes is NULL");
         return NULL;
@@ -147,9 +147,9 @@ nb_tensor *nb_transpose(nb_ctx *ctx, nb_tensor *t, int axis0, int axis1)
     return nb_permute(ctx, t, axes);
 }
 
-nb_tensor *nb_squeeze(nb_ctx *ctx, nb_tensor *t, int axis)
+static nb_tensor *squeeze_impl(nb_ctx *ctx, nb_tensor *t, int axis)
 {
-    NB_REQUIRE(t);
+    NB_REQUIRE_IN("nb_squeeze", t);
     int a;
     if (nb__axis("nb_squeeze", axis, t->ndim, &a)) return NULL;
     if (t->shape[a] != 1) {
@@ -168,9 +168,9 @@ nb_tensor *nb_squeeze(nb_ctx *ctx, nb_tensor *t, int axis)
     return v;
 }
 
-nb_tensor *nb_squeeze_all(nb_ctx *ctx, nb_tensor *t)
+static nb_tensor *squeeze_all_impl(nb_ctx *ctx, nb_tensor *t)
 {
-    NB_REQUIRE(t);
+    NB_REQUIRE_IN("nb_squeeze_all", t);
     nb_tensor *v = nb__view(ctx, t);
     if (!v) return NULL;
     v->ndim = 0;
@@ -182,9 +182,9 @@ nb_tensor *nb_squeeze_all(nb_ctx *ctx, nb_tensor *t)
     return v;
 }
 
-nb_tensor *nb_unsqueeze(nb_ctx *ctx, nb_tensor *t, int axis)
+static nb_tensor *unsqueeze_impl(nb_ctx *ctx, nb_tensor *t, int axis)
 {
-    NB_REQUIRE(t);
+    NB_REQUIRE_IN("nb_unsqueeze", t);
     if (t->ndim == NB_MAX_DIMS) {
         nb__error("nb_unsqueeze: tensor already has the maximum %d dimensions", NB_MAX_DIMS);
         return NULL;
@@ -218,10 +218,10 @@ static int64_t clamp_bound(int64_t b, int64_t n, int64_t step)
     return b;
 }
 
-nb_tensor *nb_slice(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start, int64_t stop,
-                    int64_t step)
+static nb_tensor *slice_impl(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start, int64_t stop,
+                             int64_t step, int64_t *first)
 {
-    NB_REQUIRE(t);
+    NB_REQUIRE_IN("nb_slice", t);
     int a;
     if (nb__axis("nb_slice", axis, t->ndim, &a)) return NULL;
     if (step == 0 || step == INT64_MIN) {
@@ -241,12 +241,13 @@ nb_tensor *nb_slice(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start, int64_t 
     /* with one element or none the stride is never used, and step may be
      * huge: t->strides[a] * step could overflow */
     v->strides[a] = len > 1 ? t->strides[a] * step : t->strides[a];
+    *first = lo;
     return v;
 }
 
-nb_tensor *nb_expand(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
+static nb_tensor *expand_impl(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
 {
-    NB_REQUIRE(t);
+    NB_REQUIRE_IN("nb_expand", t);
     char s1[NB_SHAPE_STR_MAX], s2[NB_SHAPE_STR_MAX];
     if (nb__check_shape("nb_expand", ndim, shape)) return NULL;
     if (ndim < t->ndim) goto bad;
@@ -273,25 +274,130 @@ bad:
     return NULL;
 }
 
-nb_tensor *nb_contiguous(nb_ctx *ctx, nb_tensor *t)
+static nb_tensor *contiguous_impl(nb_ctx *ctx, nb_tensor *t)
 {
-    NB_REQUIRE(t);
+    NB_REQUIRE_IN("nb_contiguous", t);
     if (nb_is_contiguous(t)) return t;
     return nb_clone(ctx, t);
 }
 
-nb_tensor *nb_clone(nb_ctx *ctx, nb_tensor *x)
+static nb_tensor *clone_impl(nb_ctx *ctx, nb_tensor *x)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN("nb_clone", x);
     nb_tensor *out = nb__alloc(ctx, x->dtype, x->ndim, x->shape);
     if (out) nb__convert_into(out, x);
     return out;
 }
 
-nb_tensor *nb_cast(nb_ctx *ctx, nb_tensor *x, nb_dtype dtype)
+static nb_tensor *cast_impl(nb_ctx *ctx, nb_tensor *x, nb_dtype dtype)
 {
-    NB_REQUIRE(x);
+    NB_REQUIRE_IN("nb_cast", x);
     nb_tensor *out = nb__alloc(ctx, dtype, x->ndim, x->shape);
     if (out) nb__convert_into(out, x);
     return out;
+}
+
+/* ---- the public functions: computed, then recorded ------------------------------
+ * squeeze and unsqueeze are recorded as the reshape they are. */
+
+static int norm_axis(int axis, int ndim) { return axis < 0 ? axis + ndim : axis; }
+
+static nb_tensor *as_reshape(nb_ctx *ctx, nb_tensor *t, nb_tensor *out)
+{
+    static nb__op_site site = {.name = "reshape"};
+    nb__shape_attrs attrs = {0};
+    if (out) {
+        attrs.ndim = out->ndim;
+        memcpy(attrs.shape, out->shape, sizeof attrs.shape);
+    }
+    return nb__op_end(&site, ctx, out, &t, 1, &attrs, sizeof attrs);
+}
+
+nb_tensor *nb_reshape(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
+{
+    static nb__op_site site = {.name = "reshape"};
+    NB_OP_BEGIN();
+    nb_tensor *out = reshape_impl(ctx, t, ndim, shape);
+    nb__shape_attrs attrs = {.ndim = ndim};
+    for (int i = 0; out && i < ndim; i++) attrs.shape[i] = shape[i]; /* as asked: -1 kept */
+    return nb__op_end(&site, ctx, out, &t, 1, &attrs, sizeof attrs);
+}
+
+nb_tensor *nb_squeeze(nb_ctx *ctx, nb_tensor *t, int axis)
+{
+    NB_OP_BEGIN();
+    return as_reshape(ctx, t, squeeze_impl(ctx, t, axis));
+}
+
+nb_tensor *nb_squeeze_all(nb_ctx *ctx, nb_tensor *t)
+{
+    NB_OP_BEGIN();
+    return as_reshape(ctx, t, squeeze_all_impl(ctx, t));
+}
+
+nb_tensor *nb_unsqueeze(nb_ctx *ctx, nb_tensor *t, int axis)
+{
+    NB_OP_BEGIN();
+    return as_reshape(ctx, t, unsqueeze_impl(ctx, t, axis));
+}
+
+nb_tensor *nb_permute(nb_ctx *ctx, nb_tensor *t, const int *axes)
+{
+    static nb__op_site site = {.name = "permute"};
+    NB_OP_BEGIN();
+    nb_tensor *out = permute_impl(ctx, t, axes);
+    nb__permute_attrs attrs = {{0}};
+    for (int i = 0; out && i < t->ndim; i++) attrs.axes[i] = norm_axis(axes[i], t->ndim);
+    return nb__op_end(&site, ctx, out, &t, 1, &attrs, sizeof attrs);
+}
+
+nb_tensor *nb_slice(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start, int64_t stop,
+                    int64_t step)
+{
+    static nb__op_site site = {.name = "slice"};
+    NB_OP_BEGIN();
+    int64_t first = 0;
+    nb_tensor *out = slice_impl(ctx, t, axis, start, stop, step, &first);
+    nb__slice_attrs attrs = {0};
+    if (out) {
+        int a = norm_axis(axis, t->ndim);
+        attrs = (nb__slice_attrs){a, start, stop, step, first, out->shape[a]};
+    }
+    return nb__op_end(&site, ctx, out, &t, 1, &attrs, sizeof attrs);
+}
+
+nb_tensor *nb_expand(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
+{
+    static nb__op_site site = {.name = "expand"};
+    NB_OP_BEGIN();
+    nb_tensor *out = expand_impl(ctx, t, ndim, shape);
+    nb__shape_attrs attrs = {.ndim = ndim};
+    for (int i = 0; out && i < ndim; i++) attrs.shape[i] = shape[i];
+    return nb__op_end(&site, ctx, out, &t, 1, &attrs, sizeof attrs);
+}
+
+/* a copy, when one is made, is recorded as the clone it is */
+nb_tensor *nb_contiguous(nb_ctx *ctx, nb_tensor *t)
+{
+    static nb__op_site site = {.name = "clone"};
+    NB_OP_BEGIN();
+    nb_tensor *out = contiguous_impl(ctx, t);
+    return nb__op_end(&site, ctx, out, &t, 1, NULL, 0);
+}
+
+nb_tensor *nb_clone(nb_ctx *ctx, nb_tensor *x)
+{
+    static nb__op_site site = {.name = "clone"};
+    NB_OP_BEGIN();
+    nb_tensor *out = clone_impl(ctx, x);
+    return nb__op_end(&site, ctx, out, &x, 1, NULL, 0);
+}
+
+nb_tensor *nb_cast(nb_ctx *ctx, nb_tensor *x, nb_dtype dtype)
+{
+    static nb__op_site site = {.name = "cast"};
+    NB_OP_BEGIN();
+    nb_tensor *out = cast_impl(ctx, x, dtype);
+    nb__cast_attrs attrs = {dtype};
+    return nb__op_end(&site, ctx, out, &x, 1, &attrs, sizeof attrs);
 }

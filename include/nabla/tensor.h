@@ -243,6 +243,7 @@ nb_tensor *nb_sigmoid(nb_ctx *ctx, nb_tensor *x);
 nb_tensor *nb_relu(nb_ctx *ctx, nb_tensor *x);
 nb_tensor *nb_leaky_relu(nb_ctx *ctx, nb_tensor *x, double negative_slope);
 nb_tensor *nb_gelu(nb_ctx *ctx, nb_tensor *x);     /* x/2 (1 + erf(x/sqrt 2)) */
+nb_tensor *nb_erf(nb_ctx *ctx, nb_tensor *x);      /* the error function */
 nb_tensor *nb_softplus(nb_ctx *ctx, nb_tensor *x); /* log(1 + e^x), stable */
 nb_tensor *nb_sign(nb_ctx *ctx, nb_tensor *x);     /* -1, 0, 1; NaN stays NaN */
 /* min(max(x, low), high); pass -INFINITY / INFINITY for a one-sided clamp. */
