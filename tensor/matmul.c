@@ -56,6 +56,13 @@ static int prepare_operand(nb_ctx *ctx, nb_tensor **m, int nbatch, const int64_t
     return 0;
 }
 
+/* An element of an i32 or i64 operand, read exactly (through a double it
+ * would round past 2^53). */
+static int64_t load_int(const char *p, nb_dtype dtype)
+{
+    return dtype == NB_I64 ? *(const int64_t *)p : *(const int32_t *)p;
+}
+
 /* Integer products: plain loops in wrapping 64-bit arithmetic. */
 static void matmul_int(const nb_tensor *a, const nb_tensor *b, nb_tensor *c, const char *pa,
                        const char *pb, char *pc)
@@ -67,8 +74,8 @@ static void matmul_int(const nb_tensor *a, const nb_tensor *b, nb_tensor *c, con
         for (int64_t j = 0; j < N; j++) {
             uint64_t acc = 0;
             for (int64_t k = 0; k < K; k++) {
-                int64_t x = (int64_t)nb__load(pa + (i * a->strides[d - 2] + k * a->strides[d - 1]) * es, a->dtype);
-                int64_t y = (int64_t)nb__load(pb + (k * b->strides[b->ndim - 2] + j * b->strides[b->ndim - 1]) * es, b->dtype);
+                int64_t x = load_int(pa + (i * a->strides[d - 2] + k * a->strides[d - 1]) * es, a->dtype);
+                int64_t y = load_int(pb + (k * b->strides[b->ndim - 2] + j * b->strides[b->ndim - 1]) * es, b->dtype);
                 acc += (uint64_t)x * (uint64_t)y;
             }
             if (c->dtype == NB_I64) *(int64_t *)(pc + (i * N + j) * es) = (int64_t)acc;
