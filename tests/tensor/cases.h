@@ -11,7 +11,8 @@ TCase *tcase_unary(void);
 TCase *tcase_binary(void);
 TCase *tcase_inplace(void);
 TCase *tcase_reduce(void);
+TCase *tcase_matmul(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul
 
 #endif
