@@ -95,7 +95,7 @@ int nb_split(nb_ctx *ctx, nb_tensor *x, int axis, const int64_t *sizes, int n, n
             nb__error("nb_split: size %d is negative (%lld)", i, (long long)sizes[i]);
             return -1;
         }
-        total += sizes[i];
+        total = sizes[i] > INT64_MAX - total ? INT64_MAX : total + sizes[i]; /* no overflow */
     }
     if (total != x->shape[a]) {
         nb__error("nb_split: sizes add up to %lld but axis %d has length %lld", (long long)total,
