@@ -12,7 +12,8 @@ TCase *tcase_binary(void);
 TCase *tcase_inplace(void);
 TCase *tcase_reduce(void);
 TCase *tcase_matmul(void);
+TCase *tcase_index(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul, tcase_index
 
 #endif
