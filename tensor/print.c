@@ -83,14 +83,29 @@ static void choose_format(printer *P)
     }
 }
 
+/* What follows an entry of axis d: rows end a line; higher blocks add blank
+ * lines, as NumPy. */
+static void separator(const printer *P, int d)
+{
+    if (d == P->t->ndim - 1) {
+        fputs(", ", P->f);
+        return;
+    }
+    fputc(',', P->f);
+    for (int k = 0; k < P->t->ndim - 1 - d; k++) fputc('\n', P->f);
+    fprintf(P->f, "%*s", P->indent + d + 1, "");
+}
+
 static void print_block(const printer *P, int d, int64_t *idx)
 {
     const nb_tensor *t = P->t;
     fputc('[', P->f);
     for (int64_t i = 0; i < t->shape[d]; i++) {
-        if (!shown(P, d, i)) {
-            if (i == EDGE_ITEMS) fprintf(P->f, d == t->ndim - 1 ? "..., " : "...,\n%*s",
-                                         d == t->ndim - 1 ? 0 : P->indent + d + 1, "");
+        if (!shown(P, d, i)) { /* "..." stands in for the hidden entries */
+            if (i == EDGE_ITEMS) {
+                fputs("...", P->f);
+                separator(P, d);
+            }
             continue;
         }
         idx[d] = i;
@@ -101,15 +116,7 @@ static void print_block(const printer *P, int d, int64_t *idx)
         } else {
             print_block(P, d + 1, idx);
         }
-        if (i + 1 < t->shape[d]) {
-            if (d == t->ndim - 1) {
-                fputs(", ", P->f);
-            } else { /* rows end a line; higher blocks add blank lines, as NumPy */
-                fputc(',', P->f);
-                for (int k = 0; k < t->ndim - 1 - d; k++) fputc('\n', P->f);
-                fprintf(P->f, "%*s", P->indent + d + 1, "");
-            }
-        }
+        if (i + 1 < t->shape[d]) separator(P, d);
     }
     fputc(']', P->f);
 }
