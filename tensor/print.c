@@ -44,11 +44,24 @@ static bool shown(const printer *P, int d, int64_t i)
     return !P->summarise || n <= 2 * EDGE_ITEMS || i < EDGE_ITEMS || i >= n - EDGE_ITEMS;
 }
 
-static double value_at(const nb_tensor *t, const int64_t *idx)
+static const char *elem_at(const nb_tensor *t, const int64_t *idx)
 {
     int64_t off = 0;
     for (int d = 0; d < t->ndim; d++) off += idx[d] * t->strides[d];
-    return nb__load(nb__base_ptr(t) + off * (int64_t)nb_dtype_size(t->dtype), t->dtype);
+    return nb__base_ptr(t) + off * (int64_t)nb_dtype_size(t->dtype);
+}
+
+static double value_at(const nb_tensor *t, const int64_t *idx)
+{
+    return nb__load(elem_at(t, idx), t->dtype);
+}
+
+/* The element at idx as text. An i64 goes to text directly: through a double
+ * it would lose digits past 2^53. */
+static int format_at(char *buf, size_t size, fmt_kind kind, const nb_tensor *t, const int64_t *idx)
+{
+    if (t->dtype == NB_I64) return snprintf(buf, size, "%lld", (long long)*(const int64_t *)elem_at(t, idx));
+    return format_value(buf, size, kind, value_at(t, idx));
 }
 
 /* Chooses the format from the shown values, and the common width. */
@@ -77,7 +90,7 @@ static void choose_format(printer *P)
         bool visible = true;
         for (int d = 0; d < t->ndim; d++) visible = visible && shown(P, d, idx[d]);
         char buf[64];
-        int w = visible ? format_value(buf, sizeof buf, P->kind, value_at(t, idx)) : 0;
+        int w = visible ? format_at(buf, sizeof buf, P->kind, t, idx) : 0;
         if (w > P->width) P->width = w;
         for (int d = t->ndim - 1; d >= 0 && ++idx[d] == t->shape[d]; d--) idx[d] = 0;
     }
@@ -111,7 +124,7 @@ static void print_block(const printer *P, int d, int64_t *idx)
         idx[d] = i;
         if (d == t->ndim - 1) {
             char buf[64];
-            format_value(buf, sizeof buf, P->kind, value_at(t, idx));
+            format_at(buf, sizeof buf, P->kind, t, idx);
             fprintf(P->f, "%*s", P->width, buf);
         } else {
             print_block(P, d + 1, idx);
@@ -133,7 +146,7 @@ int nb_tensor_print(FILE *stream, const nb_tensor *t)
     fputs("tensor(", stream);
     if (t->ndim == 0) {
         char buf[64];
-        format_value(buf, sizeof buf, P.kind, value_at(t, idx));
+        format_at(buf, sizeof buf, P.kind, t, idx);
         fputs(buf, stream);
     } else if (nb_numel(t) == 0) {
         char s[NB_SHAPE_STR_MAX];
