@@ -13,7 +13,8 @@ TCase *tcase_inplace(void);
 TCase *tcase_reduce(void);
 TCase *tcase_matmul(void);
 TCase *tcase_index(void);
+TCase *tcase_print(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul, tcase_index
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul, tcase_index, tcase_print
 
 #endif
