@@ -57,9 +57,6 @@ static void init(void)
 
 void nb__autograd_init(void) { pthread_once(&init_once, init); }
 
-#define ALLOC(ctx, type, count) \
-    ((type *)nb_ctx_alloc((ctx), sizeof(type) * (size_t)((count) > 0 ? (count) : 1), _Alignof(type)))
-
 /* Input i gets a gradient unless the op marks it as an index or mask. */
 static bool takes_grad(const nb_op_def *def, const nb_tensor *t, int i)
 {
@@ -76,16 +73,21 @@ nb_tensor *nb__record_node(nb_ctx *ctx, const nb_op_def *def, nb_tensor *out,
         any = any || takes_grad(def, inputs[i], i);
     }
     if (!any) return out;
-    nb_node *node = ALLOC(ctx, nb_node, 1);
-    struct nb_autograd_meta *meta = ALLOC(ctx, struct nb_autograd_meta, 1);
-    if (!node || !meta) return NULL;
+    /* node, meta, the per-input arrays and the attributes in one block */
+    size_t at_meta = (sizeof(nb_node) + 15) & ~(size_t)15;
+    size_t at_inputs = at_meta + ((sizeof(struct nb_autograd_meta) + 15) & ~(size_t)15);
+    size_t at_versions = at_inputs + sizeof(nb_tensor *) * (size_t)n;
+    size_t at_needs = at_versions + sizeof(uint64_t) * (size_t)(n + 1);
+    size_t at_attrs = (at_needs + (size_t)n + 15) & ~(size_t)15;
+    char *block = nb_ctx_alloc(ctx, at_attrs + attrs_size, 16);
+    if (!block) return NULL;
+    nb_node *node = (nb_node *)block;
+    struct nb_autograd_meta *meta = (struct nb_autograd_meta *)(block + at_meta);
     *node = (nb_node){.op = def, .n = n, .output = out};
-    node->inputs = ALLOC(ctx, nb_tensor *, n);
-    node->versions = ALLOC(ctx, uint64_t, n + 1);
-    node->needs_grad = ALLOC(ctx, uint8_t, n);
-    node->attrs = attrs_size ? nb_ctx_alloc(ctx, attrs_size, 16) : NULL;
-    if (!node->inputs || !node->versions || !node->needs_grad || (attrs_size && !node->attrs))
-        return NULL;
+    node->inputs = (nb_tensor **)(block + at_inputs);
+    node->versions = (uint64_t *)(block + at_versions);
+    node->needs_grad = (uint8_t *)(block + at_needs);
+    node->attrs = attrs_size ? block + at_attrs : NULL;
     for (int i = 0; i < n; i++) {
         node->inputs[i] = inputs[i];
         node->versions[i] = inputs[i]->storage->version;

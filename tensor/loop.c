@@ -36,7 +36,7 @@ int nb__broadcast_shapes(const char *op, int na, const int64_t *sa, int nb,
 
 void nb__loop_init(nb__loop *L, int ndim, const int64_t *shape)
 {
-    memset(L, 0, sizeof *L);
+    L->nops = 0; /* nb__loop_add fills every field it will read */
     L->ndim = ndim;
     for (int i = 0; i < ndim; i++) L->shape[i] = shape[i];
 }
@@ -122,8 +122,29 @@ static int threads_for(int64_t total)
 #endif
 }
 
+/* Contiguous (or scalar) operands of a small loop: one row, no set-up. */
+static bool run_flat(const nb__loop *L, nb__row_fn fn, void *arg)
+{
+    int64_t n = 1;
+    for (int i = 0; i < L->ndim; i++) n *= L->shape[i];
+    if (n >= NB_PARALLEL_MIN_ELEMS) return false;
+    int64_t strides[NB_LOOP_MAX_OPS];
+    for (int k = 0; k < L->nops; k++) {
+        /* contiguous in C order means each stride is the product of the sizes after it */
+        int64_t expect = L->ndim ? L->strides[k][L->ndim - 1] : 0, step = expect;
+        for (int i = L->ndim - 1; i >= 0; i--) {
+            if (L->shape[i] != 1 && L->strides[k][i] != expect) return false;
+            expect *= L->shape[i];
+        }
+        strides[k] = step;
+    }
+    if (n) fn(n, (char *const *)L->base, strides, arg);
+    return true;
+}
+
 static void run(nb__loop *L, nb__row_fn fn, void *arg, bool may_split)
 {
+    if (run_flat(L, fn, arg)) return;
     for (int i = 0; i < L->ndim; i++)
         if (L->shape[i] == 0) return;
     simplify(L);

@@ -87,12 +87,16 @@ int nb__axes_mask(const char *op, int naxes, const int *axes, int ndim, unsigned
 
 /* ---- allocation ---------------------------------------------------------- */
 
+/* C order: the last axis is unit stride. In a tensor with a zero-size axis
+ * no stride is ever used, and the others' product may pass INT64_MAX, so it
+ * saturates instead of overflowing. */
 static void set_contiguous_strides(nb_tensor *t)
 {
     int64_t stride = 1;
     for (int i = t->ndim - 1; i >= 0; i--) {
         t->strides[i] = stride;
-        stride *= t->shape[i] ? t->shape[i] : 1;
+        int64_t size = t->shape[i] ? t->shape[i] : 1;
+        stride = stride > INT64_MAX / size ? INT64_MAX : stride * size;
     }
 }
 
@@ -113,11 +117,16 @@ nb_tensor *nb__alloc(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape
         if (n >= 0) nb__error("nb_empty: %lld elements is too many", (long long)n);
         return NULL;
     }
-    nb_tensor *t = nb_ctx_alloc(ctx, sizeof *t, _Alignof(nb_tensor));
-    nb_storage *s = nb_ctx_alloc(ctx, sizeof *s, _Alignof(nb_storage));
-    void *data = nb_ctx_alloc(ctx, (size_t)n * es, 64);
-    if (!t || !s || !data) return NULL;
-    *s = (nb_storage){.data = data, .nbytes = (size_t)n * es, .version = 0};
+    /* header, storage and data in one block: one arena call, and a small
+     * tensor's parts share cache lines */
+    size_t nbytes = (size_t)n * es, head = (sizeof(nb_tensor) + 15) & ~(size_t)15;
+    size_t data_at = head + ((sizeof(nb_storage) + 15) & ~(size_t)15);
+    if (nbytes >= 64) data_at = (data_at + 63) & ~(size_t)63; /* vector loads like 64 */
+    char *block = nb_ctx_alloc(ctx, data_at + nbytes, nbytes >= 64 ? 64 : 16);
+    if (!block) return NULL;
+    nb_tensor *t = (nb_tensor *)block;
+    nb_storage *s = (nb_storage *)(block + head);
+    *s = (nb_storage){.data = block + data_at, .nbytes = nbytes, .version = 0};
     *t = (nb_tensor){.dtype = dtype, .ndim = ndim, .storage = s, .ctx = ctx};
     for (int i = 0; i < ndim; i++) t->shape[i] = shape[i];
     set_contiguous_strides(t);
@@ -148,7 +157,8 @@ nb_tensor *nb_empty(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
 nb_tensor *nb_full(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape, double value)
 {
     nb_tensor *t = nb__alloc(ctx, dtype, ndim, shape);
-    if (t && nb_fill_(t, value)) return NULL;
+    if (t && nb_numel(t) == 1) nb__store(t->storage->data, dtype, value); /* scalars: no loop */
+    else if (t && nb_fill_(t, value)) return NULL;
     return t;
 }
 
