@@ -19,6 +19,7 @@ double bench_time(void (*fn)(void *), void *arg, int samples, double min_seconds
 int bench_elementwise(int argc, char **argv);
 int bench_reduce(int argc, char **argv);
 int bench_matmul(int argc, char **argv);
+int bench_autograd(int argc, char **argv);
 int bench_csv(int argc, char **argv);
 
 #endif

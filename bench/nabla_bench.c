@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
     {"elementwise", bench_elementwise, "add, mul, exp, relu on 10M floats vs copy bandwidth"},
     {"reduce", bench_reduce, "sum, max, softmax on 10M floats"},
+    {"autograd", bench_autograd, "graph overhead: 100k-op chain, MLP step"},
     {"matmul", bench_matmul, "f32 GEMM vs OpenBLAS (separate process)"},
     {"csv", bench_csv, "load a 1M x 20 numeric CSV: rows/s and peak memory"},
 };

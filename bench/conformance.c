@@ -1,0 +1,135 @@
+/* bench/conformance.c — `nabla-conformance [SEEDS] [OP...]`: runs every op in
+ * the table (or the ones named) on the random inputs its own gradcheck
+ * sampler makes, in f64, and prints one JSON object per line: the op, its
+ * attributes, the inputs, the output and the gradients of sum(output * r)
+ * for a random r. bench/conformance.py feeds the same numbers to PyTorch and
+ * compares. */
+#include <nabla/nabla.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tensor/record.h"
+
+static void print_tensor(const nb_tensor *t)
+{
+    printf("{\"dtype\":\"%s\",\"shape\":[", nb_dtype_name(t->dtype));
+    for (int i = 0; i < t->ndim; i++) printf(i ? ",%lld" : "%lld", (long long)t->shape[i]);
+    printf("],\"data\":[");
+    int64_t idx[NB_MAX_DIMS] = {0};
+    for (int64_t k = 0, n = nb_numel(t); k < n; k++) {
+        printf(k ? ",%.17g" : "%.17g", nb_get(t, idx));
+        for (int d = t->ndim - 1; d >= 0 && ++idx[d] == t->shape[d]; d--) idx[d] = 0;
+    }
+    printf("]}");
+}
+
+static void print_axes(unsigned mask)
+{
+    printf("[");
+    for (int i = 0, first = 1; i < NB_MAX_DIMS; i++)
+        if (mask & (1u << i)) printf(first ? "%d" : ",%d", i), first = 0;
+    printf("]");
+}
+
+/* The attribute struct each built-in op records (see tensor/record.h). */
+static void print_attrs(const char *op, const void *attrs)
+{
+    static const char *scalar_ops[] = {"leaky_relu", "clamp", "pow_scalar"};
+    static const char *reduce_ops[] = {"sum", "mean", "prod", "var", "std", "max", "min",
+                                       "logsumexp", "argmax", "argmin"};
+    static const char *axis_ops[] = {"softmax", "log_softmax", "gather", "scatter_add", "take", "concat"};
+    for (size_t i = 0; i < sizeof scalar_ops / sizeof *scalar_ops; i++)
+        if (!strcmp(op, scalar_ops[i])) {
+            const nb__scalar_attrs *a = attrs;
+            printf("{\"a\":%.17g,\"b\":%.17g}", a->a, a->b);
+            return;
+        }
+    for (size_t i = 0; i < sizeof reduce_ops / sizeof *reduce_ops; i++)
+        if (!strcmp(op, reduce_ops[i])) {
+            const nb__reduce_attrs *a = attrs;
+            printf("{\"axes\":");
+            print_axes(a->mask);
+            printf(",\"keepdim\":%s,\"correction\":%d}", a->keepdim ? "true" : "false", a->correction);
+            return;
+        }
+    for (size_t i = 0; i < sizeof axis_ops / sizeof *axis_ops; i++)
+        if (!strcmp(op, axis_ops[i])) {
+            printf("{\"axis\":%d}", ((const nb__axis_attrs *)attrs)->axis);
+            return;
+        }
+    if (!strcmp(op, "reshape") || !strcmp(op, "expand")) {
+        const nb__shape_attrs *a = attrs;
+        printf("{\"shape\":[");
+        for (int i = 0; i < a->ndim; i++) printf(i ? ",%lld" : "%lld", (long long)a->shape[i]);
+        printf("]}");
+    } else if (!strcmp(op, "permute")) {
+        const nb__permute_attrs *a = attrs;
+        printf("{\"axes\":[%d,%d,%d]}", a->axes[0], a->axes[1], a->axes[2]);
+    } else if (!strcmp(op, "slice")) {
+        const nb__slice_attrs *a = attrs; /* NB_END is Python's None */
+        printf("{\"axis\":%d,\"step\":%lld", a->axis, (long long)a->step);
+        if (a->start == NB_END) printf(",\"start\":null");
+        else printf(",\"start\":%lld", (long long)a->start);
+        if (a->stop == NB_END) printf(",\"stop\":null}");
+        else printf(",\"stop\":%lld}", (long long)a->stop);
+    } else {
+        printf("{}");
+    }
+}
+
+static int run(const nb_op_def *op, uint64_t seed)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, seed);
+    _Alignas(16) unsigned char attrs[NB_OP_MAX_ATTRS] = {0};
+    nb_tensor *in[NB_OP_MAX_INPUTS] = {0};
+    int n = op->sample(ctx, &rng, in, attrs);
+    for (int i = 0; i < n && !op->not_differentiable; i++)
+        if (!(op->no_grad_inputs & (1u << i)) && nb_dtype_is_float(in[i]->dtype))
+            nb_requires_grad_(in[i], true);
+    nb_tensor *y = n >= 0 ? op->forward(ctx, in, n, attrs) : NULL;
+    if (!y) {
+        fprintf(stderr, "nabla-conformance: %s: %s\n", op->name, nb_last_error());
+        nb_ctx_free(ctx);
+        return 1;
+    }
+    printf("{\"op\":\"%s\",\"seed\":%llu,\"attrs\":", op->name, (unsigned long long)seed);
+    print_attrs(op->name, attrs);
+    printf(",\"inputs\":[");
+    for (int i = 0; i < n; i++) printf(i ? "," : ""), print_tensor(in[i]);
+    printf("],\"output\":");
+    print_tensor(y);
+    if (!op->not_differentiable) {
+        nb_tensor *r = nb_rand_normal(ctx, &rng, NB_F64, y->ndim, y->shape, 0, 1);
+        nb_backward(nb_sum(ctx, nb_mul(ctx, y, r), NB_ALL_AXES, false));
+        printf(",\"r\":");
+        print_tensor(r);
+        printf(",\"grads\":[");
+        for (int i = 0; i < n; i++) {
+            nb_tensor *g = nb_grad(in[i]);
+            printf(i ? "," : "");
+            if (g) print_tensor(g);
+            else printf("null");
+        }
+        printf("]");
+    }
+    printf("}\n");
+    nb_ctx_free(ctx);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int seeds = argc > 1 ? atoi(argv[1]) : 5;
+    int rc = 0;
+    for (int i = 0; i < nb_op_count(); i++) {
+        const nb_op_def *op = nb_op_at(i);
+        bool wanted = argc <= 2;
+        for (int a = 2; a < argc; a++) wanted = wanted || !strcmp(argv[a], op->name);
+        if (!wanted || !op->sample) continue;
+        for (int s = 1; s <= seeds; s++) rc |= run(op, (uint64_t)s);
+    }
+    return rc;
+}
