@@ -107,45 +107,6 @@ START_TEST(creation_error_messages_in_full)
     ck_assert_error(nb_rand_normal(ctx, &r, NB_F32, NB_SHAPE(2), NAN, 1), "nb_rand_normal: need finite mean and std >= 0, got mean nan std 1");
     ck_assert_error(nb_rand_normal(ctx, NULL, NB_F32, NB_SHAPE(2), 0, 1), "nb_rand_normal: generator is NULL");
     ck_assert_error(nb_rand_int(ctx, &r, NB_BOOL, NB_SHAPE(2), 0, 2), "nb_rand_int: need a non-bool dtype and low < high, got bool [0, 2)");
-    ck_assert_error(nb_rand_int(ctx, &r, NB_I32, NB_SHAPE(2), -5, INT64_C(1) << 31), "nb_rand_int: range [-5, 2147483648) does not fit i32");
-    ck_assert_error(nb_rand_int(ctx, NULL, NB_I32, NB_SHAPE(2), 0, 1), "nb_rand_int: generator is NULL");
-    ck_assert_error(nb_randperm(ctx, NULL, 3), "nb_randperm: need a generator and n >= 0, got n = 3");
-    nb_tensor *t = nb_zeros(ctx, NB_F32, NB_SHAPE(2));
-    nb_clear_error();
-    ck_assert(isnan(nb_get(t, NULL)));
-    ck_assert_str_eq(nb_last_error(), "nb_get: index is NULL");
-    ck_assert_error_status(nb_set(NULL, (int64_t[]){0}, 1), "nb_set: tensor is NULL");
-    ck_assert_error_status(nb_copy_to(t, NULL, 8), "nb_copy_to: buffer is NULL");
-    ck_assert_error_status(nb_copy_to(NULL, &(float){0}, 4), "nb_copy_to: tensor is NULL");
-    nb_clear_error();
-    ck_assert_int_eq(nb_item_i64(NULL), 0);
-    ck_assert_str_eq(nb_last_error(), "nb_item_i64: tensor is NULL");
-    ck_assert_error(nb_zeros_like(ctx, NULL), "nb_zeros_like: input tensor is NULL");
-    ck_assert_error(nb_empty_like(ctx, NULL), "nb_empty_like: input tensor is NULL");
-    nb_ctx_free(ctx);
-}
-END_TEST
-
-/* The rest of the creation and access errors, each message in full. */
-START_TEST(creation_error_messages_in_full)
-{
-    nb_ctx *ctx = nb_ctx_new();
-    nb_rng r;
-    nb_rng_seed(&r, 3);
-    ck_assert_error(nb_zeros(ctx, NB_F32, 2, NULL), "nb_empty: shape is NULL for 2 dimensions");
-    ck_assert_error(nb_empty(ctx, NB_F64, NB_SHAPE(INT64_MAX / 4)), "nb_empty: 2305843009213693951 elements is too many");
-    ck_assert_error(nb_zeros(ctx, NB_F32, NB_SHAPE(INT64_MAX / 2, 4)), "nb_empty: shape [4611686018427387903,4] has too many elements");
-    ck_assert_ptr_null(nb_ctx_alloc(ctx, SIZE_MAX, 8));
-    ck_assert_str_eq(nb_last_error(), "nb_ctx_alloc: 18446744073709551615 bytes is too large");
-    ck_assert_error(nb_arange(ctx, NB_F32, 0, 1, 0), "nb_arange: need finite start, stop and a nonzero step, got (0, 1, 0)");
-    ck_assert_error(nb_arange(ctx, NB_F32, 0, NAN, 1), "nb_arange: need finite start, stop and a nonzero step, got (0, nan, 1)");
-    ck_assert_error(nb_arange(ctx, NB_F32, 0, 1e16, 1), "nb_arange: (0, 1e+16, 1) makes too many elements");
-    ck_assert_error(nb_linspace(ctx, NB_F32, 0, INFINITY, 3), "nb_linspace: need finite ends and n >= 0, got (0, inf, 3)");
-    ck_assert_error(nb_rand_uniform(ctx, &r, NB_F32, NB_SHAPE(2), 1, 0), "nb_rand_uniform: need finite low <= high, got [1, 0)");
-    ck_assert_error(nb_rand_uniform(ctx, &r, NB_I64, NB_SHAPE(2), 0, 1), "nb_rand_uniform: dtype i64 is not a float type (f32 or f64)");
-    ck_assert_error(nb_rand_normal(ctx, &r, NB_F32, NB_SHAPE(2), NAN, 1), "nb_rand_normal: need finite mean and std >= 0, got mean nan std 1");
-    ck_assert_error(nb_rand_normal(ctx, NULL, NB_F32, NB_SHAPE(2), 0, 1), "nb_rand_normal: generator is NULL");
-    ck_assert_error(nb_rand_int(ctx, &r, NB_BOOL, NB_SHAPE(2), 0, 2), "nb_rand_int: need a non-bool dtype and low < high, got bool [0, 2)");
     ck_assert_error(nb_rand_int(ctx, &r, NB_I32, NB_SHAPE(2), -5, (INT64_C(1) << 31) + 1), "nb_rand_int: range [-5, 2147483649) does not fit i32");
     ck_assert_error(nb_rand_int(ctx, NULL, NB_I32, NB_SHAPE(2), 0, 1), "nb_rand_int: generator is NULL");
     ck_assert_error(nb_randperm(ctx, NULL, 3), "nb_randperm: need a generator and n >= 0, got n = 3");
@@ -296,7 +257,6 @@ TCase *tcase_creation(void)
     tcase_add_test(tc, arena_alignment_and_errors);
     tcase_add_test(tc, creation_values);
     tcase_add_test(tc, creation_errors);
-    tcase_add_test(tc, creation_error_messages_in_full);
     tcase_add_test(tc, creation_error_messages_in_full);
     tcase_add_test(tc, rng_matches_reference_pcg32);
     tcase_add_test(tc, rng_seeding_and_distributions);
