@@ -3,7 +3,7 @@
 #define NB_TESTUTIL_H
 
 #include <check.h>
-#include <nabla/nabla.h>
+#include <nabla/tensor.h>
 #include <string.h>
 
 /* The call failed and the error message contains `part`. */

@@ -220,6 +220,23 @@ START_TEST(binary_large_operands)
 }
 END_TEST
 
+/* Eight axes, the most there can be, with broadcasting on every other one. */
+START_TEST(binary_eight_dimensions)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, 35);
+    nb_tensor *a = tu_random_strided(ctx, &rng, NB_F64, NB_SHAPE(2, 1, 2, 1, 2, 1, 2, 3), true);
+    nb_tensor *b = tu_random_strided(ctx, &rng, NB_F32, NB_SHAPE(2, 1, 2, 1, 2, 2, 1), false);
+    for (int op = 0; op < NOPS; op++) {
+        nb_tensor *y = ops[op].fn(ctx, a, b);
+        CK_SHAPE(y, 2, 2, 2, 2, 2, 2, 2, 3);
+        ck_binary(op, y, a, b);
+    }
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(binary_zero_size_broadcasting)
 {
     nb_ctx *ctx = nb_ctx_new();
@@ -463,6 +480,7 @@ TCase *tcase_binary(void)
     tcase_add_test(tc, binary_integer_arithmetic_wraps);
     tcase_add_test(tc, binary_matches_reference_with_broadcasting);
     tcase_add_test(tc, binary_large_operands);
+    tcase_add_test(tc, binary_eight_dimensions);
     tcase_add_test(tc, binary_zero_size_broadcasting);
     tcase_add_test(tc, binary_promotion_table);
     tcase_add_test(tc, binary_mixed_dtype_values);

@@ -179,6 +179,23 @@ START_TEST(matmul_larger_matrices)
 }
 END_TEST
 
+/* Six batch axes (eight in all) broadcasting against each other. */
+START_TEST(matmul_eight_dimensions)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, 63);
+    nb_tensor *a = tu_random_strided(ctx, &rng, NB_F64, NB_SHAPE(2, 1, 2, 1, 2, 1, 2, 3), true);
+    nb_tensor *b = tu_random_strided(ctx, &rng, NB_F32, NB_SHAPE(1, 2, 1, 2, 1, 2, 3, 2), false);
+    ck_matmul(nb_matmul(ctx, a, b), a, b);
+    nb_tensor *v = tu_random(ctx, &rng, NB_F32, NB_SHAPE(3));
+    ck_matmul(nb_matmul(ctx, v, b), v, b);
+    nb_tensor *w = tu_random_strided(ctx, &rng, NB_I32, NB_SHAPE(3), true);
+    ck_matmul(nb_matmul(ctx, a, w), a, w);
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 /* Broadcast operands (stride 0 rows and batches) are read correctly. */
 START_TEST(matmul_expanded_operands)
 {
@@ -300,6 +317,7 @@ TCase *tcase_matmul(void)
     tcase_add_test(tc, matmul_batch_broadcasting_by_hand);
     tcase_add_test(tc, matmul_matches_reference);
     tcase_add_test(tc, matmul_larger_matrices);
+    tcase_add_test(tc, matmul_eight_dimensions);
     tcase_add_test(tc, matmul_expanded_operands);
     tcase_add_test(tc, matmul_empty_inner_dimension_gives_zeros);
     tcase_add_test(tc, matmul_empty_outer_dimensions);

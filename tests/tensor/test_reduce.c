@@ -232,8 +232,42 @@ static double expected_value(const expected *e, int red, int64_t k, bool integer
     }
 }
 
-/* Every reduction over every non-empty axis set of random strided tensors of
- * all four dtypes, with and without keepdim. */
+/* Every reduction over every non-empty axis set of x, with and without
+ * keepdim, against the reference. */
+static void ck_every_axis_set(nb_ctx *ctx, nb_tensor *x)
+{
+    int nd = x->ndim;
+    bool integer = !nb_dtype_is_float(x->dtype);
+    for (unsigned mask = 1; mask < (1u << nd); mask++) {
+        int axes[NB_MAX_DIMS], naxes = 0;
+        for (int d = nd - 1; d >= 0; d--) /* listed in any order, some negative */
+            if (mask & (1u << d)) axes[naxes++] = d % 2 ? d - nd : d;
+        expected e = compute_expected(x, mask);
+        for (int red = 0; red < NREDS; red++) {
+            bool keepdim = (mask + (unsigned)red) % 2;
+            int correction = red == VAR || red == STD ? (int)(mask % 3) : 0;
+            nb_tensor *y = reduce(ctx, red, x, naxes, axes, keepdim, correction);
+            ck_assert_msg(y && y->dtype == result_dtype(red, x->dtype), "%s: %s", names[red], nb_last_error());
+            ck_assert_int_eq(y->ndim, keepdim ? nd : nd - naxes);
+            for (int d = 0, o = 0; d < nd; d++) {
+                if (mask & (1u << d)) {
+                    if (keepdim) ck_assert_int_eq(y->shape[o++], 1);
+                } else {
+                    ck_assert_int_eq(y->shape[o++], x->shape[d]);
+                }
+            }
+            double tol = tu_tol(y->dtype);
+            for (int64_t k = 0; k < e.K; k++) {
+                double want = expected_value(&e, red, k, integer, correction), got = tu_at(y, k);
+                ck_assert_msg(tu_close(got, want, tol), "%s over mask %u, output %lld: got %.9g, want %.9g",
+                              names[red], mask, (long long)k, got, want);
+            }
+        }
+        free_expected(e);
+    }
+}
+
+/* Random strided tensors of all four dtypes, up to four axes. */
 START_TEST(reduce_matches_reference_over_every_axis_set)
 {
     nb_ctx *ctx = nb_ctx_new();
@@ -244,38 +278,20 @@ START_TEST(reduce_matches_reference_over_every_axis_set)
         int nd = 1 + trial % 4;
         int64_t shape[NB_MAX_DIMS];
         tu_random_shape(&rng, nd, 1, 4, shape);
-        nb_dtype dt = dtypes[trial / 4 % 4];
-        nb_tensor *x = tu_random_strided(ctx, &rng, dt, nd, shape, trial % 2);
-        bool integer = !nb_dtype_is_float(dt);
-        for (unsigned mask = 1; mask < (1u << nd); mask++) {
-            int axes[NB_MAX_DIMS], naxes = 0;
-            for (int d = nd - 1; d >= 0; d--) /* listed in any order, some negative */
-                if (mask & (1u << d)) axes[naxes++] = d % 2 ? d - nd : d;
-            expected e = compute_expected(x, mask);
-            for (int red = 0; red < NREDS; red++) {
-                bool keepdim = (mask + (unsigned)red) % 2;
-                int correction = red == VAR || red == STD ? (int)(mask % 3) : 0;
-                nb_tensor *y = reduce(ctx, red, x, naxes, axes, keepdim, correction);
-                ck_assert_msg(y && y->dtype == result_dtype(red, dt), "%s: %s", names[red], nb_last_error());
-                ck_assert_int_eq(y->ndim, keepdim ? nd : nd - naxes);
-                for (int d = 0, o = 0; d < nd; d++) {
-                    if (mask & (1u << d)) {
-                        if (keepdim) ck_assert_int_eq(y->shape[o++], 1);
-                    } else {
-                        ck_assert_int_eq(y->shape[o++], shape[d]);
-                    }
-                }
-                double tol = tu_tol(y->dtype);
-                for (int64_t k = 0; k < e.K; k++) {
-                    double want = expected_value(&e, red, k, integer, correction), got = tu_at(y, k);
-                    ck_assert_msg(tu_close(got, want, tol), "%s over mask %u, output %lld: got %.9g, want %.9g",
-                                  names[red], mask, (long long)k, got, want);
-                }
-            }
-            free_expected(e);
-        }
+        ck_every_axis_set(ctx, tu_random_strided(ctx, &rng, dtypes[trial / 4 % 4], nd, shape, trial % 2));
         nb_ctx_reset(ctx);
     }
+    nb_ctx_free(ctx);
+}
+END_TEST
+
+/* The most axes a tensor can have: all 255 axis sets. */
+START_TEST(reduce_eight_dimensions)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, 55);
+    ck_every_axis_set(ctx, tu_random_strided(ctx, &rng, NB_F64, NB_SHAPE(2, 1, 2, 3, 1, 2, 2, 2), true));
     nb_ctx_free(ctx);
 }
 END_TEST
@@ -585,6 +601,7 @@ TCase *tcase_reduce(void)
     tcase_add_test(tc, reduce_integer_types);
     tcase_add_test(tc, reduce_var_correction);
     tcase_add_test(tc, reduce_matches_reference_over_every_axis_set);
+    tcase_add_test(tc, reduce_eight_dimensions);
     tcase_add_test(tc, reduce_long_and_thread_count_independent);
     tcase_add_test(tc, reduce_nan_propagates);
     tcase_add_test(tc, reduce_empty);
