@@ -136,8 +136,9 @@ static void print_block(const printer *P, int d, int64_t *idx)
 
 int nb_tensor_print(FILE *stream, const nb_tensor *t)
 {
-    if (!stream || !t) {
-        nb__error("nb_tensor_print: %s is NULL", stream ? "tensor" : "stream");
+    if (!stream || !t) { /* a NULL tensor keeps the message of the failure that made it */
+        if (!stream || !nb_last_error()[0])
+            nb__error("nb_tensor_print: %s is NULL", stream ? "tensor" : "stream");
         return -1;
     }
     printer P = {.f = stream, .t = t, .indent = 7, .summarise = nb_numel(t) > SUMMARY_THRESHOLD};

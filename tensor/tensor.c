@@ -303,10 +303,12 @@ char *nb__elem_ptr(const nb_tensor *t, int64_t i)
     return nb__base_ptr(t) + off * (int64_t)nb_dtype_size(t->dtype);
 }
 
+/* A NULL tensor keeps an earlier message (the failure that made it), as
+ * NB_REQUIRE does: reading a result back ends most chains of calls. */
 static const void *one_element(const char *op, const nb_tensor *t)
 {
     if (!t) {
-        nb__error("%s: tensor is NULL", op);
+        if (!nb_last_error()[0]) nb__error("%s: tensor is NULL", op);
         return NULL;
     }
     if (nb_numel(t) != 1) {
@@ -343,7 +345,7 @@ int64_t nb_item_i64(const nb_tensor *t)
 static char *index_ptr(const char *op, const nb_tensor *t, const int64_t *index)
 {
     if (!t) {
-        nb__error("%s: tensor is NULL", op);
+        if (!nb_last_error()[0]) nb__error("%s: tensor is NULL", op);
         return NULL;
     }
     if (t->ndim > 0 && !index) {
@@ -381,7 +383,7 @@ int nb_set(nb_tensor *t, const int64_t *index, double value)
 int nb_copy_to(const nb_tensor *t, void *buf, size_t nbytes)
 {
     if (!t || !buf) {
-        nb__error("nb_copy_to: %s is NULL", t ? "buffer" : "tensor");
+        if (t || !nb_last_error()[0]) nb__error("nb_copy_to: %s is NULL", t ? "buffer" : "tensor");
         return -1;
     }
     size_t need = (size_t)nb_numel(t) * nb_dtype_size(t->dtype);
