@@ -14,7 +14,8 @@ TCase *tcase_reduce(void);
 TCase *tcase_matmul(void);
 TCase *tcase_index(void);
 TCase *tcase_print(void);
+TCase *tcase_null(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul, tcase_index, tcase_print
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul, tcase_index, tcase_print, tcase_null
 
 #endif
