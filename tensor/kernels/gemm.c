@@ -84,8 +84,9 @@
  * sleep takes tens of microseconds to wake, so the cut is on the high side. */
 #define PARALLEL_MIN_FLOPS 2e6
 
-/* What packing one element costs, in multiply-adds of the micro-kernel: a
- * load and a store through L1, against 16 fp32 FMAs per cycle (choose_grid). */
+/* What packing one element costs, counted in the micro-kernel's multiply-adds
+ * (choose_grid): about half a cycle, in which it would have done 8 of its 16
+ * fp32 FMAs per cycle. A rough figure: it only has to rank a few grids. */
 #define PACK_COST 8.0
 
 static inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
