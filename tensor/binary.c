@@ -165,6 +165,7 @@ static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tens
                   nb_dtype_name(out->dtype));
         return -1;
     }
+    if (nb__check_writable(api, out)) return -1;
     nb_ctx *tmp = NULL;
     nb_tensor *pa = prepare(a, ct, out, scratch, &tmp);
     nb_tensor *pb = pa ? prepare(b, ct, out, scratch, &tmp) : NULL;

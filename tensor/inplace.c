@@ -67,6 +67,7 @@ int nb_axpy_(nb_tensor *dst, double alpha, nb_tensor *x)
 int nb_fill_(nb_tensor *dst, double value)
 {
     NB_REQUIRE_INT(dst);
+    if (nb__check_writable(__func__, dst)) return -1;
     stack_scalar c;
     nb__convert_into(dst, stack_scalar_init(&c, NB_F64, value));
     nb__bump_version(dst);
@@ -76,6 +77,7 @@ int nb_fill_(nb_tensor *dst, double value)
 int nb_zero_(nb_tensor *dst)
 {
     NB_REQUIRE_INT(dst);
+    if (nb__check_writable(__func__, dst)) return -1;
     if (!nb_is_contiguous(dst)) return nb_fill_(dst, 0);
     memset(nb__base_ptr(dst), 0, (size_t)nb_numel(dst) * nb_dtype_size(dst->dtype));
     nb__bump_version(dst);
@@ -97,6 +99,7 @@ static int copy_into(nb_tensor *dst, nb_tensor *src)
                   nb__shape_str(s2, sizeof s2, dst->ndim, dst->shape));
         return -1;
     }
+    if (nb__check_writable("nb_copy_", dst)) return -1;
     nb_ctx *tmp = NULL;
     if (src->storage == dst->storage && src != dst) { /* overlapping: copy the source out first */
         tmp = nb_ctx_new();

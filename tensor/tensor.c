@@ -36,6 +36,20 @@ int nb__check_shape(const char *op, int ndim, const int64_t *shape)
     return 0;
 }
 
+int nb__check_writable(const char *op, const nb_tensor *t)
+{
+    if (nb_numel(t) == 0) return 0; /* nothing will be written */
+    for (int i = 0; i < t->ndim; i++)
+        if (t->strides[i] == 0 && t->shape[i] > 1) {
+            char s[NB_SHAPE_STR_MAX];
+            nb__error("%s: the destination of shape %s is a broadcast view (axis %d has stride 0): "
+                      "its elements share memory",
+                      op, nb__shape_str(s, sizeof s, t->ndim, t->shape), i);
+            return -1;
+        }
+    return 0;
+}
+
 int64_t nb__shape_numel(const char *op, int ndim, const int64_t *shape)
 {
     int64_t n = 1;

@@ -52,6 +52,10 @@ nb_tensor *nb__view(nb_ctx *ctx, const nb_tensor *t);
 int64_t nb__shape_numel(const char *op, int ndim, const int64_t *shape);
 /* Checks a caller's shape: ndim in 0..NB_MAX_DIMS, sizes >= 0. */
 int nb__check_shape(const char *op, int ndim, const int64_t *shape);
+/* Refuses a destination with several elements in one memory location (a
+ * broadcast view: stride 0 on an axis longer than 1): writes through it
+ * would race between threads, and the result depend on their number. */
+int nb__check_writable(const char *op, const nb_tensor *t);
 
 /* ---- describing things in messages ------------------------------------- */
 
