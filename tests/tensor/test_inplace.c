@@ -440,6 +440,33 @@ START_TEST(copy_errors)
 }
 END_TEST
 
+/* A broadcast view has several elements in one memory location: writes
+ * through it would race between threads, so every writer refuses it. */
+START_TEST(writers_refuse_broadcast_destinations)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_tensor *x = nb_zeros(ctx, NB_F64, NB_SHAPE(3, 1));
+    nb_tensor *d = nb_expand(ctx, x, NB_SHAPE(3, 40000)), *src = nb_ones(ctx, NB_F64, NB_SHAPE(3, 40000));
+    const char *want = "the destination of shape [3,40000] is a broadcast view (axis 1 has stride 0): its elements share memory";
+    for (int op = 0; op < 4; op++) {
+        ck_assert_error_status(inplace[op](d, src), want);
+        ck_assert_error_status(outs[op](d, src, src), want);
+    }
+    ck_assert_error_status(nb_scale_(d, 2), "nb_scale_: the destination of shape [3,40000] is a broadcast view");
+    ck_assert_error_status(nb_axpy_(d, 2, src), "nb_axpy_: the destination");
+    ck_assert_error_status(nb_copy_(d, src), "nb_copy_: the destination of shape [3,40000] is a broadcast view");
+    ck_assert_error_status(nb_fill_(d, 1), "nb_fill_: the destination");
+    ck_assert_error_status(nb_zero_(d), "nb_zero_: the destination");
+    ck_assert_uint_eq(x->storage->version, 0);
+    CK_VALUES(x, 0, 0, 0, 0);
+    /* size-1 and empty broadcast axes hold no shared elements */
+    ck_assert_int_eq(nb_add_(nb_expand(ctx, x, NB_SHAPE(1, 3, 1)), nb_ones(ctx, NB_F64, NB_SHAPE(3, 1))), 0);
+    CK_VALUES(x, 0, 1, 1, 1);
+    ck_assert_int_eq(nb_fill_(nb_expand(ctx, x, NB_SHAPE(2, 3, 0)), 5), 0);
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 TCase *tcase_inplace(void)
 {
     TCase *tc = tcase_create("inplace");
@@ -459,5 +486,6 @@ TCase *tcase_inplace(void)
     tcase_add_test(tc, fill_and_zero);
     tcase_add_test(tc, copy_broadcasts_and_converts);
     tcase_add_test(tc, copy_errors);
+    tcase_add_test(tc, writers_refuse_broadcast_destinations);
     return tc;
 }

@@ -79,6 +79,27 @@ START_TEST(reshape_copies_only_when_it_must)
 }
 END_TEST
 
+/* Broadcast (stride 0) views reshape without copying only where NumPy does. */
+START_TEST(reshape_expanded_views)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_tensor *row = IOTA(ctx, 3);
+    nb_tensor *e = nb_expand(ctx, row, NB_SHAPE(2, 3));
+    struct {
+        int ndim;
+        int64_t shape[3];
+        bool shares;
+    } cases[] = {{1, {6}, false}, {3, {2, 1, 3}, true}, {2, {3, 2}, false}, {3, {1, 2, 3}, true}, {3, {2, 3, 1}, true}};
+    for (int i = 0; i < TU_LEN(cases); i++) {
+        nb_tensor *r = nb_reshape(ctx, e, cases[i].ndim, cases[i].shape);
+        ck_tensor_shape(r, cases[i].ndim, cases[i].shape);
+        ck_assert_msg((r->storage == row->storage) == cases[i].shares, "case %d", i);
+        ck_same_flat(r, e);
+    }
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 /* Random non-contiguous views reshaped to random factorisations of their size:
  * the C-order values always survive, and a copy is made only when the result
  * does not share storage. */
@@ -434,6 +455,7 @@ TCase *tcase_views(void)
     TCase *tc = tcase_create("views");
     tcase_add_test(tc, reshape_values_and_inferred_axis);
     tcase_add_test(tc, reshape_copies_only_when_it_must);
+    tcase_add_test(tc, reshape_expanded_views);
     tcase_add_test(tc, reshape_random_views_keep_values);
     tcase_add_test(tc, reshape_zero_size);
     tcase_add_test(tc, reshape_errors);
