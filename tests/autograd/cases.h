@@ -2,6 +2,8 @@
 #ifndef NB_TEST_AUTOGRAD_CASES_H
 #define NB_TEST_AUTOGRAD_CASES_H
 
+#include <nabla/autograd.h>
+
 #include "../testutil.h"
 
 TCase *tcase_op_table(void);
