@@ -229,7 +229,7 @@ static nb_tensor *slice_impl(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start,
         return NULL;
     }
     int64_t n = t->shape[a];
-    if (start == NB_END) start = step > 0 ? n : n - 1; /* "from the end" for a start */
+    if (start == NB_END) start = step > 0 ? 0 : n - 1; /* Python's None: the near end */
     int64_t lo = clamp_bound(start, n, step), hi = clamp_bound(stop, n, step);
     int64_t len = 0;
     if (step > 0 && lo < hi) len = (hi - lo - 1) / step + 1;

@@ -215,7 +215,9 @@ nb_tensor *nb_squeeze_all(nb_ctx *ctx, nb_tensor *t);              /* every size
 nb_tensor *nb_unsqueeze(nb_ctx *ctx, nb_tensor *t, int axis);      /* axis in [-ndim-1, ndim] */
 /* Python's t[start:stop:step] along one axis: negative start/stop count from
  * the end, are clamped to the axis, and step may be negative (never 0).
- * NB_END stands for "to the end" in either direction. */
+ * NB_END is Python's None: as start it is the first element the step
+ * meets (0 going forward, the last going backward), as stop it runs past
+ * the far end. t[::-1] is nb_slice(ctx, t, axis, NB_END, NB_END, -1). */
 #define NB_END INT64_MAX
 nb_tensor *nb_slice(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start, int64_t stop,
                     int64_t step);

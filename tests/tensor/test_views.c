@@ -281,8 +281,9 @@ START_TEST(slice_matches_python)
         ck_assert_ptr_eq(s->storage, a->storage);
         ck_tensor_values(s, cases[i].want, cases[i].n, 0);
     }
-    /* NB_END as a start means the end itself: empty going forward */
-    CK_SHAPE(nb_slice(ctx, a, 0, NB_END, NB_END, 1), 0);
+    /* NB_END is Python's None: a[None:None:1] is all of a */
+    CK_SHAPE(nb_slice(ctx, a, 0, NB_END, NB_END, 1), 5);
+    CK_VALUES(nb_slice(ctx, a, 0, NB_END, 3, 1), 0, 0, 1, 2);
     nb_ctx_free(ctx);
 }
 END_TEST
@@ -295,8 +296,8 @@ static int python_slice(int64_t n, int64_t start, int64_t stop, int64_t step, in
     int64_t lower = step > 0 ? 0 : -1, upper = step > 0 ? n : n - 1;
     int64_t b[2] = {start, stop};
     for (int k = 0; k < 2; k++) {
-        if (b[k] == NB_END) {
-            b[k] = k == 0 ? (step > 0 ? n : n - 1) : (step > 0 ? upper : lower);
+        if (b[k] == NB_END) { /* None: a start is the near end, a stop the far end */
+            b[k] = k == 0 ? (step > 0 ? 0 : n - 1) : (step > 0 ? upper : lower);
             continue;
         }
         if (b[k] < 0) b[k] += n;
