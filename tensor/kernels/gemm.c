@@ -55,7 +55,9 @@
  * strips); the grid is chosen to minimise the busiest thread's work,
  * packing included (choose_grid). Batches cut into whole entries per thread
  * when they share out evenly. Small products run on one thread
- * (PARALLEL_MIN_FLOPS).
+ * (PARALLEL_MIN_FLOPS), and so do all products for a while after one that
+ * ran slower on several threads than it would have on one (other processes
+ * holding the cores; see judge_parallel_call).
  *
  * Files: gemm_template.h (this driver, once per element type),
  * ukernel_template.h (micro-kernel and packing, once per path and type),
@@ -66,7 +68,9 @@
 #include "kernels.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "../error.h"
 #include "gemm_kernel.h"
@@ -93,12 +97,68 @@ static inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 static inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 
+/* ---- When the other cores are taken -----------------------------------
+ * libgomp's idle threads spin for milliseconds before they sleep (its default
+ * wait policy). When another process holds part of a core, a 2-thread call
+ * then often waits at its end for a thread the OS has set aside, a scheduler
+ * slice for a fraction of a millisecond of work: the 128x784x256 products ran
+ * at 5-7 GFLOP/s instead of 200 while a compiler ran, where OpenBLAS, whose
+ * threads yield, kept 100. So each parallel call compares its wall time with
+ * the CPU time its tasks used; when it took longer than running them one
+ * after another would have, the calls that follow run on one thread for a
+ * while (10 ms, doubled each time it happens again, up to 1 s), then try
+ * again. Only the speed depends on this: the bits of a result never do. */
+#ifdef _OPENMP
+enum { SOLO_FIRST_NS = 10000000, SOLO_MAX_NS = 1000000000 };
+static atomic_bool guard_on = true;
+static atomic_llong solo_until_ns;                  /* monotonic clock */
+static atomic_llong solo_backoff_ns = SOLO_FIRST_NS;
+
+static long long now_ns(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static bool cores_busy(void)
+{
+    return atomic_load_explicit(&guard_on, memory_order_relaxed) &&
+           now_ns(CLOCK_MONOTONIC) < atomic_load_explicit(&solo_until_ns, memory_order_relaxed);
+}
+
+/* After a parallel call: its wall time against the CPU time of its tasks. */
+static void judge_parallel_call(long long wall_ns, long long work_ns)
+{
+    if (!atomic_load_explicit(&guard_on, memory_order_relaxed)) return;
+    if (wall_ns <= work_ns) {
+        atomic_store_explicit(&solo_backoff_ns, SOLO_FIRST_NS, memory_order_relaxed);
+        return;
+    }
+    long long backoff = atomic_load_explicit(&solo_backoff_ns, memory_order_relaxed);
+    atomic_store_explicit(&solo_until_ns, now_ns(CLOCK_MONOTONIC) + backoff,
+                          memory_order_relaxed);
+    atomic_store_explicit(&solo_backoff_ns, backoff < SOLO_MAX_NS / 2 ? 2 * backoff : SOLO_MAX_NS,
+                          memory_order_relaxed);
+}
+#endif
+
+void nb__gemm_set_contention_guard(bool on)
+{
+#ifdef _OPENMP
+    atomic_store(&guard_on, on);
+    atomic_store(&solo_until_ns, 0);
+#else
+    (void)on;
+#endif
+}
+
 static int max_threads(void)
 {
 #ifdef _OPENMP
     /* Called from inside someone's parallel region we stay on this thread:
      * nabla never nests parallel regions. */
-    return omp_in_parallel() ? 1 : omp_get_max_threads();
+    return omp_in_parallel() || cores_busy() ? 1 : omp_get_max_threads();
 #else
     return 1;
 #endif
@@ -114,16 +174,28 @@ static int thread_id(void)
 }
 
 /* body(ctx, i) for i in begin..end-1, on `threads` threads, each taking one
- * contiguous run of i (schedule static: the same split on every call). */
+ * contiguous run of i (schedule static: the same split on every call). Each
+ * thread clocks the CPU time of its run for judge_parallel_call. */
 static void parallel_for(int64_t begin, int64_t end, int threads,
                          void (*body)(void *, int64_t), void *ctx)
 {
 #ifdef _OPENMP
     if (threads > 1 && end - begin > 1) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-        for (int64_t i = begin; i < end; i++) body(ctx, i);
+        long long start = now_ns(CLOCK_MONOTONIC);
+        atomic_llong work_ns = 0;
+#pragma omp parallel num_threads(threads)
+        {
+            long long cpu = now_ns(CLOCK_THREAD_CPUTIME_ID);
+#pragma omp for schedule(static) nowait
+            for (int64_t i = begin; i < end; i++) body(ctx, i);
+            atomic_fetch_add_explicit(&work_ns, now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu,
+                                      memory_order_relaxed);
+        }
+        judge_parallel_call(now_ns(CLOCK_MONOTONIC) - start, atomic_load(&work_ns));
         return;
     }
+#else
+    (void)threads;
 #endif
     for (int64_t i = begin; i < end; i++) body(ctx, i);
 }

@@ -32,7 +32,9 @@ int nb__gemm_f64(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, do
                  double *C, int64_t ldc);
 
 /* `batch` independent products; matrix i of A starts at A + i * stride_a
- * (elements; a stride of 0 reuses one matrix for every batch entry). */
+ * (elements; a stride of 0 reuses one matrix for every batch entry). With
+ * stride_c == 0 the entries update the one C in turn, each with beta, so
+ * beta == 1 sums their products; otherwise the C matrices must not overlap. */
 int nb__gemm_batched_f32(bool trans_a, bool trans_b, int64_t batch, int64_t M, int64_t N,
                          int64_t K, float alpha, const float *A, int64_t lda,
                          int64_t stride_a, const float *B, int64_t ldb, int64_t stride_b,
@@ -41,5 +43,10 @@ int nb__gemm_batched_f64(bool trans_a, bool trans_b, int64_t batch, int64_t M, i
                          int64_t K, double alpha, const double *A, int64_t lda,
                          int64_t stride_a, const double *B, int64_t ldb, int64_t stride_b,
                          double beta, double *C, int64_t ldc, int64_t stride_c);
+
+/* On by default: a parallel GEMM call that ran slower than one thread would
+ * have (other processes hold the cores) makes the calls after it run on one
+ * thread for a while (see gemm.c). Tests of the parallel path turn it off. */
+void nb__gemm_set_contention_guard(bool on);
 
 #endif
