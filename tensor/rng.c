@@ -85,6 +85,17 @@ static nb_tensor *random_float(const char *op, nb_ctx *ctx, nb_rng *rng, nb_dtyp
     return nb__alloc(ctx, dtype, ndim, shape);
 }
 
+/* Fills t with offset + scale * draw(rng), element by element in C order. */
+static nb_tensor *fill_random(nb_tensor *t, nb_rng *rng, double (*draw)(nb_rng *), double offset,
+                              double scale)
+{
+    if (!t) return NULL;
+    char *p = nb_data(t);
+    int64_t n = nb_numel(t), es = (int64_t)nb_dtype_size(t->dtype);
+    for (int64_t i = 0; i < n; i++) nb__store(p + i * es, t->dtype, offset + scale * draw(rng));
+    return t;
+}
+
 nb_tensor *nb_rand_uniform(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
                            const int64_t *shape, double low, double high)
 {
@@ -92,14 +103,8 @@ nb_tensor *nb_rand_uniform(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
         nb__error("nb_rand_uniform: need finite low <= high, got [%g, %g)", low, high);
         return NULL;
     }
-    nb_tensor *t = random_float(__func__, ctx, rng, dtype, ndim, shape);
-    if (!t) return NULL;
-    char *p = nb_data(t);
-    int64_t n = nb_numel(t);
-    size_t es = nb_dtype_size(dtype);
-    for (int64_t i = 0; i < n; i++)
-        nb__store(p + i * (int64_t)es, dtype, low + (high - low) * nb_rng_uniform(rng));
-    return t;
+    return fill_random(random_float(__func__, ctx, rng, dtype, ndim, shape), rng, nb_rng_uniform,
+                       low, high - low);
 }
 
 nb_tensor *nb_rand_normal(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
@@ -109,14 +114,8 @@ nb_tensor *nb_rand_normal(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
         nb__error("nb_rand_normal: need finite mean and std >= 0, got mean %g std %g", mean, std);
         return NULL;
     }
-    nb_tensor *t = random_float(__func__, ctx, rng, dtype, ndim, shape);
-    if (!t) return NULL;
-    char *p = nb_data(t);
-    int64_t n = nb_numel(t);
-    size_t es = nb_dtype_size(dtype);
-    for (int64_t i = 0; i < n; i++)
-        nb__store(p + i * (int64_t)es, dtype, mean + std * nb_rng_normal(rng));
-    return t;
+    return fill_random(random_float(__func__, ctx, rng, dtype, ndim, shape), rng, nb_rng_normal,
+                       mean, std);
 }
 
 nb_tensor *nb_rand_int(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
