@@ -4,6 +4,7 @@
  *   safetensors.h  named tensors to and from safetensors files
  *   autograd.h     gradients: backward, no_grad, the op table, gradcheck
  *   data.h         CSV/IDX/.npy files, datasets, preprocessing pipelines, splits
+ *   model.h        models, plugins, parameters, model files, metrics, evaluation
  */
 #ifndef NABLA_H
 #define NABLA_H
@@ -12,5 +13,6 @@
 #include <nabla/safetensors.h>
 #include <nabla/autograd.h>
 #include <nabla/data.h>
+#include <nabla/model.h>
 
 #endif
