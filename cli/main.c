@@ -10,6 +10,13 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *help;
 } commands[] = {
+    {"plugins", cli_plugins, "list the plugins, their model types, and the files refused"},
+    {"info", cli_info, "a model type's parameters, or what a model file holds"},
+    {"describe", cli_describe, "summarise the columns of a CSV file"},
+    {"train", cli_train, "fit a model on a CSV file, score it, save it"},
+    {"eval", cli_eval, "score a saved model on a labelled CSV file"},
+    {"predict", cli_predict, "write a saved model's predictions for a CSV file"},
+    {"tune", cli_tune, "grid search with cross-validation"},
     {"demo", cli_demo, "show what nabla does, on built-in data"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };

@@ -1,0 +1,25 @@
+/* cli/cmd_describe.c — `nabla describe DATA.csv`: the data layer's summary
+ * of every column (kind, missing cells, distinct values, quartiles). */
+#include "cli.h"
+
+static const cli_opt_spec opts[] = {
+    {"target", true, "COL   mark this column as the target"},
+};
+
+int cli_describe(int argc, char **argv)
+{
+    cli_args a = {.cmd = "describe", .specs = opts, .nspecs = 1, .usage = "nabla describe DATA.csv [--target COL]",
+                  .about = "Summarises each column of a CSV file: its kind, count, missing cells, distinct\n"
+                           "values, the commonest values, and for numbers mean, std and quartiles."};
+    int status;
+    if (cli_parse(&a, argc, argv, &status) < 0) return status;
+    if (a.npos != 1) return cli_error(a.cmd, CLI_USAGE, "expected one CSV file (try 'nabla describe --help')");
+    nb_dataset *ds = cli_read_data(&a, a.pos[0], cli_get(&a, "target"));
+    if (!ds) return CLI_FAIL;
+    nb_summary *s = nb_describe(ds);
+    printf("%s: %lld rows, %d columns\n", cli_basename(a.pos[0]), (long long)nb_dataset_nrows(ds), nb_dataset_ncols(ds));
+    status = s && nb_describe_print(stdout, s) == 0 ? CLI_OK : cli_lib_error(a.cmd, CLI_FAIL, NULL);
+    nb_summary_free(s);
+    nb_dataset_free(ds);
+    return status;
+}
