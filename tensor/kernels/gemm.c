@@ -104,15 +104,18 @@ static inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b
  * slice for a fraction of a millisecond of work: the 128x784x256 products ran
  * at 5-7 GFLOP/s instead of 200 while a compiler ran, where OpenBLAS, whose
  * threads yield, kept 100. So each parallel call compares its wall time with
- * the CPU time its tasks used; when it took longer than running them one
- * after another would have, the calls that follow run on one thread for a
- * while (10 ms, doubled each time it happens again, up to 1 s), then try
- * again. Only the speed depends on this: the bits of a result never do. */
+ * the CPU time its tasks used. When two calls in a row took longer than
+ * running their tasks one after another would have (one alone can be a
+ * passing hiccup: a burst from another process, a virtual CPU slow to wake),
+ * the calls that follow run on one thread for a while (10 ms, doubled each
+ * time a retry fails again, up to 1 s), then try again. Only the speed
+ * depends on this: the bits of a result never do. */
 #ifdef _OPENMP
 enum { SOLO_FIRST_NS = 10000000, SOLO_MAX_NS = 1000000000 };
 static atomic_bool guard_on = true;
 static atomic_llong solo_until_ns;                  /* monotonic clock */
 static atomic_llong solo_backoff_ns = SOLO_FIRST_NS;
+static atomic_int strikes;                          /* slow parallel calls in a row */
 
 static long long now_ns(clockid_t clock)
 {
@@ -132,9 +135,11 @@ static void judge_parallel_call(long long wall_ns, long long work_ns)
 {
     if (!atomic_load_explicit(&guard_on, memory_order_relaxed)) return;
     if (wall_ns <= work_ns) {
+        atomic_store_explicit(&strikes, 0, memory_order_relaxed);
         atomic_store_explicit(&solo_backoff_ns, SOLO_FIRST_NS, memory_order_relaxed);
         return;
     }
+    if (atomic_fetch_add_explicit(&strikes, 1, memory_order_relaxed) < 1) return; /* once */
     long long backoff = atomic_load_explicit(&solo_backoff_ns, memory_order_relaxed);
     atomic_store_explicit(&solo_until_ns, now_ns(CLOCK_MONOTONIC) + backoff,
                           memory_order_relaxed);
@@ -148,6 +153,7 @@ void nb__gemm_set_contention_guard(bool on)
 #ifdef _OPENMP
     atomic_store(&guard_on, on);
     atomic_store(&solo_until_ns, 0);
+    atomic_store(&strikes, 0);
 #else
     (void)on;
 #endif
