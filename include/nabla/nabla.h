@@ -5,6 +5,7 @@
  *   autograd.h     gradients: backward, no_grad, the op table, gradcheck
  *   data.h         CSV/IDX/.npy files, datasets, preprocessing pipelines, splits
  *   model.h        models, plugins, parameters, model files, metrics, evaluation
+ *   nn.h           modules, layers, losses, initialisers, optimizers, checkpoints
  */
 #ifndef NABLA_H
 #define NABLA_H
@@ -14,5 +15,6 @@
 #include <nabla/autograd.h>
 #include <nabla/data.h>
 #include <nabla/model.h>
+#include <nabla/nn.h>
 
 #endif

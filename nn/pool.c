@@ -1,0 +1,279 @@
+/* nn/pool.c — 2-D max and average pooling.
+ *
+ * Max pooling: y[n,c,i,j] = max over the window of x (padding never wins).
+ * Its gradient goes to the first element that attained the max:
+ *   dx = scatter(g) at the argmax positions      (op "max_pool2d_scatter")
+ * and the scatter's own gradient (for create_graph) gathers from the same
+ * positions: d scatter = gather(g', argmax), written with nb_gather. The
+ * argmax is recomputed from x rather than stored.
+ *
+ * Average pooling is a mean over the rows of im2col, so it differentiates
+ * through the im2col op without a rule of its own. */
+#include <math.h>
+#include <string.h>
+
+#include "nn_internal.h"
+
+/* ---- the kernel: argmax of each window of one plane ---------------------------- */
+
+/* For each output position k of plane x [H,W]: idx[k] = h W + w of the first
+ * largest element (a NaN wins, as in PyTorch), y[k] = that element; y or idx
+ * may be NULL. Windows always hold a real element (padding <= kernel / 2). */
+#define DEFINE_MAX_PLANE(SUFFIX, T)                                                         \
+    static void max_plane_##SUFFIX(const T *x, T *y, int64_t *idx, const nb__window *w,     \
+                                   int64_t OH, int64_t OW)                                  \
+    {                                                                                       \
+        for (int64_t i = 0; i < OH; i++)                                                    \
+            for (int64_t j = 0; j < OW; j++) {                                              \
+                int64_t best = -1;                                                          \
+                for (int p = 0; p < w->kh; p++) {                                           \
+                    int64_t h = i * w->sh + (int64_t)p * w->dh - w->ph;                      \
+                    if (h < 0 || h >= w->height) continue;                                  \
+                    for (int q = 0; q < w->kw; q++) {                                       \
+                        int64_t c = j * w->sw + (int64_t)q * w->dw - w->pw, at = h * w->width + c; \
+                        if (c < 0 || c >= w->width) continue;                               \
+                        if (best < 0 || x[at] > x[best] || (isnan(x[at]) && !isnan(x[best]))) \
+                            best = at;                                                      \
+                    }                                                                       \
+                }                                                                           \
+                if (y) y[i * OW + j] = x[best];                                             \
+                if (idx) idx[i * OW + j] = best;                                            \
+            }                                                                               \
+    }
+DEFINE_MAX_PLANE(f32, float)
+DEFINE_MAX_PLANE(f64, double)
+
+static void out_size(const nb__window *w, int64_t *OH, int64_t *OW)
+{
+    *OH = nb__window_out(w->height, w->kh, w->sh, w->ph, w->dh);
+    *OW = nb__window_out(w->width, w->kw, w->sw, w->pw, w->dw);
+}
+
+/* What one plane computes: the pooled values, the argmax, or g scattered. */
+typedef enum { POOL_VALUES, POOL_ARGMAX, POOL_SCATTER } pool_job;
+
+static void run_plane(pool_job job, nb_dtype dt, const void *x, void *out, const void *g,
+                      int64_t *scratch, const nb__window *w, int64_t OH, int64_t OW)
+{
+    bool f32 = dt == NB_F32;
+    if (job == POOL_VALUES) {
+        if (f32) max_plane_f32(x, out, NULL, w, OH, OW);
+        else max_plane_f64(x, out, NULL, w, OH, OW);
+        return;
+    }
+    int64_t *idx = job == POOL_ARGMAX ? out : scratch;
+    if (f32) max_plane_f32(x, NULL, idx, w, OH, OW);
+    else max_plane_f64(x, NULL, idx, w, OH, OW);
+    if (job == POOL_ARGMAX) return;
+    size_t img = (size_t)(w->height * w->width);
+    if (f32) {
+        float *o = out;
+        memset(o, 0, img * sizeof *o);
+        for (int64_t k = 0; k < OH * OW; k++) o[idx[k]] += ((const float *)g)[k];
+    } else {
+        double *o = out;
+        memset(o, 0, img * sizeof *o);
+        for (int64_t k = 0; k < OH * OW; k++) o[idx[k]] += ((const double *)g)[k];
+    }
+}
+
+/* Runs a job over every (n, c) plane of x [N,C,H,W], in parallel by plane.
+ * out: [N,C,OH,OW] values, [N,C,OH*OW] i64 argmax, or [N,C,H,W] scatter of g. */
+static nb_tensor *pool_planes(nb_ctx *ctx, pool_job job, nb_tensor *x, nb_tensor *g,
+                              const nb__window *w0)
+{
+    nb__window w = *w0;
+    w.height = x->shape[2];
+    w.width = x->shape[3];
+    int64_t N = x->shape[0], C = x->shape[1], OH, OW;
+    out_size(&w, &OH, &OW);
+    nb_tensor *xc = nb_contiguous(ctx, x), *gc = g ? nb_contiguous(ctx, nb__as_dtype(ctx, g, x->dtype)) : NULL;
+    nb_tensor *out = job == POOL_VALUES ? nb_empty(ctx, x->dtype, NB_SHAPE(N, C, OH, OW))
+                     : job == POOL_ARGMAX ? nb_empty(ctx, NB_I64, NB_SHAPE(N, C, OH * OW))
+                                          : nb_empty(ctx, x->dtype, NB_SHAPE(N, C, w.height, w.width));
+    int64_t planes = N * C, L = OH * OW, img = w.height * w.width;
+    int64_t *scratch = job == POOL_SCATTER ? nb_ctx_alloc(ctx, sizeof(int64_t) * (size_t)(planes * L + 1), 64) : NULL;
+    if (!xc || !out || (g && !gc) || (job == POOL_SCATTER && !scratch)) return NULL;
+    size_t es = nb_dtype_size(x->dtype), oes = nb_dtype_size(out->dtype);
+    int64_t out_plane = job == POOL_SCATTER ? img : L;
+    const char *xs = nb_data(xc), *gs = gc ? nb_data(gc) : NULL;
+    char *os = nb_data(out);
+#pragma omp parallel for schedule(static) if (planes * (img + L) > 65536)
+    for (int64_t pl = 0; pl < planes; pl++)
+        run_plane(job, x->dtype, xs + pl * img * (int64_t)es, os + pl * out_plane * (int64_t)oes,
+                  gs ? gs + pl * L * (int64_t)es : NULL, scratch ? scratch + pl * L : NULL, &w, OH, OW);
+    return out;
+}
+
+/* ---- the ops ------------------------------------------------------------------------ */
+
+static nb_tensor *max_pool_forward(nb_ctx *ctx, nb_tensor *const *in, int n, const void *attrs)
+{
+    (void)n;
+    return pool_planes(ctx, POOL_VALUES, in[0], NULL, attrs);
+}
+
+/* inputs: g [N,C,OH,OW] and x [N,C,H,W] (only its argmax matters) */
+static nb_tensor *scatter_forward(nb_ctx *ctx, nb_tensor *const *in, int n, const void *attrs)
+{
+    (void)n;
+    return pool_planes(ctx, POOL_SCATTER, in[1], in[0], attrs);
+}
+
+static int max_pool_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_tensor **gin)
+{
+    const nb_op_def *op = nb__nn_op("max_pool2d_scatter");
+    nb_tensor *x = nb_node_input(node, 0);
+    gin[0] = op ? nb_op_apply(ctx, op, (nb_tensor *[]){g, x}, 2, nb_node_attrs(node)) : NULL;
+    return gin[0] ? 0 : -1;
+}
+
+/* d scatter(g) / d g: gather g' at the argmax positions. */
+static int scatter_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_tensor **gin)
+{
+    nb_tensor *x = nb_node_input(node, 1), *gout = nb_node_input(node, 0);
+    nb_tensor *idx = pool_planes(ctx, POOL_ARGMAX, x, NULL, nb_node_attrs(node));
+    int64_t N = x->shape[0], C = x->shape[1];
+    nb_tensor *flat = nb_reshape(ctx, g, NB_SHAPE(N, C, -1));
+    gin[0] = nb_reshape(ctx, nb_gather(ctx, flat, 2, idx), gout->ndim, gout->shape);
+    return gin[0] ? 0 : -1;
+}
+
+/* A pooling geometry (padding <= kernel / 2) and distinct values 0.1 apart,
+ * so no window has a tie within gradcheck's step. */
+static int sample_pool_input(nb_ctx *ctx, nb_rng *rng, nb__window *w, nb_tensor **x)
+{
+    int64_t N, C;
+    do {
+        nb__sample_window(rng, w, &N, &C);
+        w->ph = w->ph <= w->kh / 2 ? w->ph : 0;
+        w->pw = w->pw <= w->kw / 2 ? w->pw : 0;
+    } while (nb__window_out(w->height, w->kh, w->sh, w->ph, w->dh) < 1 ||
+             nb__window_out(w->width, w->kw, w->sw, w->pw, w->dw) < 1);
+    int64_t numel = N * C * w->height * w->width;
+    nb_tensor *perm = nb_cast(ctx, nb_randperm(ctx, rng, numel), NB_F64);
+    *x = nb_reshape(ctx, nb_sub_scalar(ctx, nb_mul_scalar(ctx, perm, 0.1), 0.05 * (double)numel),
+                    NB_SHAPE(N, C, w->height, w->width));
+    return *x ? 0 : -1;
+}
+
+static int sample_max_pool(nb_ctx *ctx, nb_rng *rng, nb_tensor **in, void *attrs)
+{
+    return sample_pool_input(ctx, rng, attrs, &in[0]) ? -1 : 1;
+}
+
+static int sample_scatter(nb_ctx *ctx, nb_rng *rng, nb_tensor **in, void *attrs)
+{
+    nb__window *w = attrs;
+    if (sample_pool_input(ctx, rng, w, &in[1])) return -1;
+    int64_t OH, OW;
+    out_size(w, &OH, &OW);
+    in[0] = nb_rand_uniform(ctx, rng, NB_F64, NB_SHAPE(in[1]->shape[0], in[1]->shape[1], OH, OW), -2, 2);
+    return in[0] ? 2 : -1;
+}
+
+static const nb_op_def pool_ops[] = {
+    {.name = "max_pool2d", .arity = 1, .attrs_size = sizeof(nb__window),
+     .forward = max_pool_forward, .backward = max_pool_backward, .saves = NB_SAVES_INPUT(0),
+     .sample = sample_max_pool},
+    {.name = "max_pool2d_scatter", .arity = 2, .attrs_size = sizeof(nb__window),
+     .forward = scatter_forward, .backward = scatter_backward, .saves = NB_SAVES_INPUT(1),
+     .no_grad_inputs = 1u << 1, .sample = sample_scatter},
+};
+
+int nb__nn_register_pool(void)
+{
+    for (size_t i = 0; i < sizeof pool_ops / sizeof pool_ops[0]; i++)
+        if (nb_op_register(&pool_ops[i])) return -1;
+    return 0;
+}
+
+/* ---- public ---------------------------------------------------------------------- */
+
+static int pool_window(const char *api, const nb_pool2d_opts *o, nb__window *w)
+{
+    if (!o) {
+        nb__error("%s: options with a kernel size are needed", api);
+        return -1;
+    }
+    nb_conv2d_opts c = {.stride = {o->stride[0] ? o->stride[0] : o->kernel[0],
+                                   o->stride[1] ? o->stride[1] : o->kernel[1]},
+                        .padding = {o->padding[0], o->padding[1]},
+                        .dilation = {o->dilation[0], o->dilation[1]}};
+    if (nb__window_from_conv(api, o->kernel[0], o->kernel[1], &c, w)) return -1;
+    if (w->ph > w->kh / 2 || w->pw > w->kw / 2) {
+        nb__error("%s: padding %dx%d must be at most half the kernel %dx%d", api, w->ph, w->pw,
+                  w->kh, w->kw);
+        return -1;
+    }
+    return 0;
+}
+
+/* Pools x [N,C,H,W] or [C,H,W] (one image). */
+static nb_tensor *pool(const char *api, nb_ctx *ctx, nb_tensor *x, const nb_pool2d_opts *o, bool max)
+{
+    NB_REQUIRE_IN(api, x);
+    nb__window w;
+    if (pool_window(api, o, &w)) return NULL;
+    bool single = x->ndim == 3;
+    nb_tensor *x4 = single ? nb_unsqueeze(ctx, x, 0) : x;
+    if (!x4 || nb__check_image(api, x4, &w)) return NULL;
+    nb_tensor *y;
+    if (max) {
+        const nb_op_def *op = nb__nn_op("max_pool2d");
+        y = op ? nb_op_apply(ctx, op, &x4, 1, &w) : NULL;
+    } else { /* the mean of each window's column of im2col over [N C, 1, H, W] */
+        int64_t N = x4->shape[0], C = x4->shape[1], OH, OW;
+        w.height = x4->shape[2];
+        w.width = x4->shape[3];
+        out_size(&w, &OH, &OW);
+        nb_tensor *planes = nb_reshape(ctx, x4, NB_SHAPE(N * C, 1, w.height, w.width));
+        nb_tensor *cols = nb__apply_window(ctx, "im2col", planes, &w);
+        y = nb_reshape(ctx, nb_mean(ctx, cols, NB_AXES(1), false), NB_SHAPE(N, C, OH, OW));
+    }
+    return single && y ? nb_squeeze(ctx, y, 0) : y;
+}
+
+nb_tensor *nb_max_pool2d(nb_ctx *ctx, nb_tensor *x, const nb_pool2d_opts *opts)
+{
+    return pool(__func__, ctx, x, opts, true);
+}
+
+nb_tensor *nb_avg_pool2d(nb_ctx *ctx, nb_tensor *x, const nb_pool2d_opts *opts)
+{
+    return pool(__func__, ctx, x, opts, false);
+}
+
+/* ---- modules ------------------------------------------------------------------------ */
+
+static nb_tensor *max_pool_module(nb_module *m, nb_ctx *ctx, nb_tensor *x)
+{
+    return nb_max_pool2d(ctx, x, m->state);
+}
+
+static nb_tensor *avg_pool_module(nb_module *m, nb_ctx *ctx, nb_tensor *x)
+{
+    return nb_avg_pool2d(ctx, x, m->state);
+}
+
+static nb_module *pool_new(const char *api, nb_ctx *ctx, const char *type, nb_module_forward_fn f,
+                           const nb_pool2d_opts *o)
+{
+    nb__window w;
+    if (pool_window(api, o, &w)) return NULL;
+    nb_module *m = nb__layer_new(ctx, type, f, sizeof *o,
+                                 "kernel_size=(%d, %d), stride=(%d, %d), padding=(%d, %d), dilation=(%d, %d)",
+                                 w.kh, w.kw, w.sh, w.sw, w.ph, w.pw, w.dh, w.dw);
+    if (m) *(nb_pool2d_opts *)m->state = *o;
+    return m;
+}
+
+nb_module *nb_max_pool2d_new(nb_ctx *ctx, const nb_pool2d_opts *opts)
+{
+    return pool_new(__func__, ctx, "MaxPool2d", max_pool_module, opts);
+}
+
+nb_module *nb_avg_pool2d_new(nb_ctx *ctx, const nb_pool2d_opts *opts)
+{
+    return pool_new(__func__, ctx, "AvgPool2d", avg_pool_module, opts);
+}
