@@ -70,9 +70,9 @@ int cli_lib_error(const char *cmd, int status, const char *fmt, ...) __attribute
 nb_registry *cli_registry(const cli_args *a);
 /* --threads N, applied; -1 on a bad value (message printed). */
 int cli_threads(const cli_args *a);
-/* Reads a CSV; target may be NULL. --drop columns removed (a missing one is
- * an error). NULL with a message printed. */
-nb_dataset *cli_read_data(const cli_args *a, const char *path, const char *target);
+/* Reads a CSV into *out; target may be NULL. --drop columns removed (a
+ * missing one is an error). Returns a status (the message printed). */
+int cli_read_data(const cli_args *a, const char *path, const char *target, nb_dataset **out);
 /* The file name of a path (after the last '/'). */
 const char *cli_basename(const char *path);
 

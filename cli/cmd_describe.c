@@ -14,10 +14,10 @@ int cli_describe(int argc, char **argv)
     int status;
     if (cli_parse(&a, argc, argv, &status) < 0) return status;
     if (a.npos != 1) return cli_error(a.cmd, CLI_USAGE, "expected one CSV file (try 'nabla describe --help')");
-    nb_dataset *ds = cli_read_data(&a, a.pos[0], cli_get(&a, "target"));
-    if (!ds) return CLI_FAIL;
+    nb_dataset *ds;
+    if ((status = cli_read_data(&a, a.pos[0], cli_get(&a, "target"), &ds)) != CLI_OK) return status;
     nb_summary *s = nb_describe(ds);
-    printf("%s: %lld rows, %d columns\n", cli_basename(a.pos[0]), (long long)nb_dataset_nrows(ds), nb_dataset_ncols(ds));
+    printf("%s: ", cli_basename(a.pos[0]));
     status = s && nb_describe_print(stdout, s) == 0 ? CLI_OK : cli_lib_error(a.cmd, CLI_FAIL, NULL);
     nb_summary_free(s);
     nb_dataset_free(ds);

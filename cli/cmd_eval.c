@@ -48,7 +48,11 @@ static int load(const cli_args *a, loaded *l, bool with_target)
     if (!(l->model = nb_model_load(l->reg, mpath))) return cli_lib_error(a->cmd, CLI_FAIL, NULL);
     const char *target = with_target ? nb_model_target_name(l->model) : NULL;
     if (with_target && !target) return cli_error(a->cmd, CLI_FAIL, "the model has no target to score against");
-    return (l->ds = cli_read_data(a, dpath, target)) ? CLI_OK : CLI_FAIL;
+    int status = cli_read_data(a, dpath, NULL, &l->ds);
+    if (status != CLI_OK) return status;
+    if (target && nb_dataset_col_index(l->ds, target) < 0)
+        return cli_error(a->cmd, CLI_FAIL, "%s has no column '%s', the model's target", cli_basename(dpath), target);
+    return target && nb_dataset_set_target(l->ds, target) < 0 ? cli_lib_error(a->cmd, CLI_FAIL, NULL) : CLI_OK;
 }
 
 static int eval_plot(const cli_args *a, loaded *l, const char *path)

@@ -96,7 +96,7 @@ static int prepare(train_job *j)
     }
     const char *target = cli_needs_target(j->type->task) ? cli_need(j->a, "target") : cli_get(j->a, "target");
     if (!(j->data_path = cli_need(j->a, "data")) || (cli_needs_target(j->type->task) && !target)) return CLI_USAGE;
-    if (!(j->ds = cli_read_data(j->a, j->data_path, target))) return CLI_FAIL;
+    if ((status = cli_read_data(j->a, j->data_path, target, &j->ds)) != CLI_OK) return status;
     j->fo.data_name = cli_basename(j->data_path);
     j->fo.weight_column = cli_get(j->a, "weights");
     return CLI_OK;

@@ -93,7 +93,7 @@ static int prepare(tune_job *j, nb_fit_options *fo)
     const char *target = cli_needs_target(j->type->task) ? cli_need(j->a, "target") : cli_get(j->a, "target");
     const char *data = cli_need(j->a, "data");
     if (!data || (cli_needs_target(j->type->task) && !target)) return CLI_USAGE;
-    if (!(j->ds = cli_read_data(j->a, data, target))) return CLI_FAIL;
+    if ((status = cli_read_data(j->a, data, target, &j->ds)) != CLI_OK) return status;
     fo->seed = (uint64_t)seed, fo->data_name = cli_basename(data), fo->weight_column = cli_get(j->a, "weights");
     cli_describe_run(j->type, j->params, data, j->ds);
     return CLI_OK;

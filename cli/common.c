@@ -33,42 +33,36 @@ const char *cli_basename(const char *path)
 }
 
 /* "a,b,c" -> the dataset without those columns; each must exist. */
-static nb_dataset *drop(const cli_args *a, nb_dataset *ds, const char *list)
+static int drop(const cli_args *a, nb_dataset **ds, const char *list)
 {
     char *copy = strdup(list);
     const char *names[256];
     int n = 0;
-    for (char *tok = copy ? strtok(copy, ",") : NULL; tok && n < 256; tok = strtok(NULL, ","))
-        names[n++] = tok;
-    for (int k = 0; k < n; k++)
-        if (nb_dataset_col_index(ds, names[k]) < 0) {
-            cli_error(a->cmd, CLI_USAGE, "--drop %s: no column '%s' in the data", list, names[k]);
-            free(copy);
-            nb_dataset_free(ds);
-            return NULL;
-        }
-    nb_dataset *out = nb_dataset_drop(ds, names, n);
-    if (!out) cli_lib_error(a->cmd, CLI_FAIL, "--drop");
+    for (char *tok = copy ? strtok(copy, ",") : NULL; tok && n < 256; tok = strtok(NULL, ",")) names[n++] = tok;
+    int status = CLI_OK;
+    for (int k = 0; k < n && status == CLI_OK; k++)
+        if (nb_dataset_col_index(*ds, names[k]) < 0)
+            status = cli_error(a->cmd, CLI_USAGE, "--drop %s: no column '%s' in the data", list, names[k]);
+    nb_dataset *out = status == CLI_OK ? nb_dataset_drop(*ds, names, n) : NULL;
+    if (status == CLI_OK && !out) status = cli_lib_error(a->cmd, CLI_FAIL, "--drop");
     free(copy);
-    nb_dataset_free(ds);
-    return out;
+    nb_dataset_free(*ds);
+    *ds = out;
+    return status;
 }
 
-nb_dataset *cli_read_data(const cli_args *a, const char *path, const char *target)
+int cli_read_data(const cli_args *a, const char *path, const char *target, nb_dataset **out)
 {
     nb_csv_options o = nb_csv_options_default();
-    nb_dataset *ds = nb_csv_read(path, &o, NULL);
-    if (!ds) return cli_lib_error(a->cmd, CLI_FAIL, NULL), NULL;
-    if (target && nb_dataset_col_index(ds, target) < 0) {
-        cli_error(a->cmd, CLI_USAGE, "--target %s: no such column in %s", target, cli_basename(path));
-        nb_dataset_free(ds);
-        return NULL;
-    }
-    if (target && nb_dataset_set_target(ds, target) < 0) {
-        cli_lib_error(a->cmd, CLI_FAIL, NULL);
-        nb_dataset_free(ds);
-        return NULL;
-    }
+    nb_dataset *ds = *out = nb_csv_read(path, &o, NULL);
+    if (!ds) return cli_lib_error(a->cmd, CLI_FAIL, NULL);
+    int status = CLI_OK;
+    if (target && nb_dataset_col_index(ds, target) < 0)
+        status = cli_error(a->cmd, CLI_USAGE, "--target %s: no such column in %s", target, cli_basename(path));
+    else if (target && nb_dataset_set_target(ds, target) < 0)
+        status = cli_lib_error(a->cmd, CLI_FAIL, NULL);
     const char *list = cli_get(a, "drop");
-    return list ? drop(a, ds, list) : ds;
+    if (status == CLI_OK && list) return drop(a, out, list);
+    if (status != CLI_OK) nb_dataset_free(ds), *out = NULL;
+    return status;
 }

@@ -170,9 +170,9 @@ static int evaluate_test(train_job *j, const nb_dataset *test, nb_scores *s)
 int train_all(train_job *j, const char *test_path)
 {
     nb_dataset *test = NULL;
-    int tc = nb_dataset_target(j->ds);
-    if (test_path && !(test = cli_read_data(j->a, test_path, tc >= 0 ? nb_dataset_col_name(j->ds, tc) : NULL)))
-        return CLI_FAIL;
+    int tc = nb_dataset_target(j->ds), status;
+    if (test_path && (status = cli_read_data(j->a, test_path, tc >= 0 ? nb_dataset_col_name(j->ds, tc) : NULL, &test)) != CLI_OK)
+        return status;
     j->model = nb_model_new(j->type, j->params);
     double t0 = cli_seconds();
     if (!j->model || nb_model_fit(j->model, j->ds, &j->fo) < 0) return nb_dataset_free(test), train_fit_failed(j);
@@ -190,7 +190,7 @@ int train_all(train_job *j, const char *test_path)
     log_scores(j, "result", test ? "test" : "train", test ? &te : &tr);
     print_confusion(j, j->model, "test rows:");
     if (test) j->train = nb_dataset_clone(j->ds), j->test = test;
-    int status = !test && cli_get(j->a, "plot") ? curve_rows(j) : CLI_OK;
+    status = !test && cli_get(j->a, "plot") ? curve_rows(j) : CLI_OK;
     return status == CLI_OK ? repeat_fits(j, j->ds) : status;
 }
 

@@ -6,6 +6,7 @@
  * moved to that numbering by class name first. */
 #include "internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,16 @@ static int renumber(nb_ctx *ctx, const int64_t *map, int64_t kref, nb_tensor **p
 
 static bool is_classifier(const nb_model *m) { return m->nclasses > 0; }
 
+/* A clustering model's target, as labels to compare clusters with (ARI):
+ * usable when every value is a whole number, else NULL (no ARI). */
+static nb_tensor *reference_labels(nb_ctx *ctx, nb_tensor *y)
+{
+    const double *v = nb_data(y);
+    for (int64_t i = 0; i < y->shape[0]; i++)
+        if (v[i] != floor(v[i]) || fabs(v[i]) > 1e15) return NULL;
+    return nb_cast(ctx, y, NB_I64);
+}
+
 int nb__score_rows(nb_model *m, nb_ctx *ctx, const nb_dataset *ds, const nb_label_map *ref,
                    nb_scores *s, nb_tensor **yt_out, nb_tensor **yp_out)
 {
@@ -63,6 +74,7 @@ int nb__score_rows(nb_model *m, nb_ctx *ctx, const nb_dataset *ds, const nb_labe
         if (rc < 0) return -1;
     } else if (m->target && nb_dataset_col_index(ds, m->target) >= 0) {
         if (!(yt = nb_model_target(m, ctx, ds))) return -1;
+        if (task == NB_TASK_CLUSTERING) yt = reference_labels(ctx, yt);
     }
     if (task == NB_TASK_CLUSTERING) {
         nb_table t;

@@ -92,6 +92,8 @@ struct nb_model {
  * *prepared is the prepared dataset (free it). */
 int nb__model_table(nb_model *m, nb_ctx *ctx, const nb_dataset *ds, bool want_y,
                     nb_table *t, nb_dataset **prepared, const char *fn);
+/* Every element of X finite (unless the type takes raw columns). */
+int nb__check_finite(const nb_model *m, const nb_tensor *X, const char *fn);
 /* Frees what fit learned (state, pipeline, labels, names). */
 void nb__model_reset(nb_model *m);
 /* Copies a name list. */

@@ -137,7 +137,7 @@ static int fit_table(nb_model *m, nb_ctx *ctx, const nb_dataset *ds, const nb_fi
     nb_dataset *p = *prep;
     *t = (nb_table){.data = p, .X = nb_dataset_to_tensor(ctx, p, NB_F64), .target = m->target,
                     .features = (const char *const *)m->features};
-    if (!t->X) return -1;
+    if (!t->X || nb__check_finite(m, t->X, "nb_model_fit") < 0) return -1;
     if (is_classifier(m->type->task) && !(t->y = learn_labels(m, ctx, p))) return -1;
     if (m->type->task == NB_TASK_REGRESSION && !(t->y = nb_dataset_target_tensor(ctx, p, NB_F64))) return -1;
     if (o->weight_column && !(t->weight = weights(m, ctx, ds, o->weight_column))) return -1;
@@ -155,6 +155,8 @@ int nb_model_fit(nb_model *m, const nb_dataset *ds, const nb_fit_options *opts)
     if (needs_target(m->type->task) && nb_dataset_target(ds) < 0)
         return nb__error("%s: %s needs a target column (nb_dataset_set_target)", fn, m->type->name), -1;
     nb_fit_options o = opts ? *opts : nb_fit_options_default();
+    if (o.weight_column && nb_dataset_col_index(ds, o.weight_column) < 0)
+        return nb__error("%s: weight column '%s' is not in the data", fn, o.weight_column), -1;
     nb__model_reset(m);
     nb_ctx *ctx = nb_ctx_new();
     nb_dataset *prep = NULL;

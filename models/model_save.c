@@ -48,6 +48,14 @@ static char *dump(json_t *j)
     return s;
 }
 
+/* JSON text re-written compactly (the pipeline's own writer indents). */
+static char *compact(char *json)
+{
+    json_t *j = json ? json_loads(json, 0, NULL) : NULL;
+    free(json);
+    return j ? dump(j) : NULL;
+}
+
 static char *columns_json(const nb_model *m)
 {
     json_t *o = json_object();
@@ -117,8 +125,8 @@ static int fill_meta(meta_list *l, const nb_model *m, const nb_plugin_info *plug
     rc = rc ? rc : put(l, "model_type", (char *)m->type->name, false);
     rc = rc ? rc : put(l, "task", (char *)nb_task_name(m->type->task), false);
     rc = rc ? rc : put(l, "params", nb_params_to_json(m->params), true);
-    rc = rc ? rc : put(l, "pipeline", m->pipeline ? nb_pipeline_to_json(m->pipeline) : nb__str_copy("null"), true);
-    rc = rc ? rc : put(l, "labels", m->labels ? nb_label_map_to_json(m->labels) : nb__str_copy("null"), true);
+    rc = rc ? rc : put(l, "pipeline", m->pipeline ? compact(nb_pipeline_to_json(m->pipeline)) : nb__str_copy("null"), true);
+    rc = rc ? rc : put(l, "labels", m->labels ? compact(nb_label_map_to_json(m->labels)) : nb__str_copy("null"), true);
     rc = rc ? rc : put(l, "columns", columns_json(m), true);
     rc = rc ? rc : put(l, "repro", repro_json(&m->repro), true);
     return rc;

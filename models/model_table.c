@@ -46,12 +46,17 @@ static int check_features(const nb_model *m, const nb_dataset *prep, const nb_te
         }
         j++;
     }
+    return nb__check_finite(m, X, fn);
+}
+
+int nb__check_finite(const nb_model *m, const nb_tensor *X, const char *fn)
+{
     if (m->type->prep == NB_PREP_NONE) return 0;
     const double *x = nb_data(X);
     for (int64_t i = 0; i < X->shape[0] * X->shape[1]; i++)
         if (!isfinite(x[i])) {
-            nb__error("%s: row %lld, feature '%s': %g after preprocessing", fn,
-                      (long long)(i / X->shape[1]) + 1, m->features[i % X->shape[1]], x[i]);
+            nb__error("%s: row %lld, feature '%s' is %g after preprocessing (a column with no values?)",
+                      fn, (long long)(i / X->shape[1]) + 1, m->features[i % X->shape[1]], x[i]);
             return -1;
         }
     return 0;

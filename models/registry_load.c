@@ -74,7 +74,7 @@ static int load_file(nb_registry *r, const char *path)
     if (theirs != nb_version)
         return refuse(r, handle, path, found ? "it carries its own copy of libnabla (link the shared "
                                                "libnabla, not a static one)"
-                                             : "it does not link libnabla", NULL);
+                                             : "it does not link the shared libnabla (a static copy, or none)", NULL);
     entry_fn entry;
     memcpy(&entry, &sym, sizeof entry); /* a cast from void * trips -Wpedantic */
     int rc = nb__registry_add(r, entry(), path, handle);
