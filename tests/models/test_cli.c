@@ -1,0 +1,297 @@
+/* tests/models/test_cli.c — the nabla command end to end: train with
+ * cross-validation on the Titanic-shaped fixtures, save, predict, eval,
+ * info, tune; every error path's one-line message and exit status; Ctrl-C
+ * during a fit; the progress bar on a terminal and not on a pipe. */
+#include "mtest.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define PASSENGERS FIXTURES "/passengers.csv"
+#define DROP "PassengerId,Name,Ticket,Cabin"
+
+static char *dir;
+
+static void setup(void)
+{
+    unsetenv("NABLA_PLUGIN_PATH");
+    dir = mt_tmpdir();
+}
+
+static void teardown(void)
+{
+    mt_rmdir(dir);
+    free(dir);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++) n += *s == '\n';
+    return n;
+}
+
+/* The done-criterion, on both Titanic-shaped fixtures. */
+START_TEST(cli_train_cv_titanic)
+{
+    char *out, *err;
+    int rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", DROP, "--cv", "5");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "logreg on passengers.csv: 160 rows, 8 columns, target Survived");
+    ck_assert_contains(out, "5-fold cross-validation (stratified by class), seed 0");
+    ck_assert_contains(out, "fold 5");
+    ck_assert_contains(out, "accuracy");
+    ck_assert_contains(out, "out-of-fold predictions: confusion matrix");
+    ck_assert_str_eq(err, ""); /* no progress bar on a pipe */
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", FIXTURES "/titanic.csv", "--target", "Survived", "--cv", "5");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "22 rows");
+    free(out), free(err);
+}
+END_TEST
+
+START_TEST(cli_save_predict_eval_info)
+{
+    char model[4096], log[4096], plot[4096], preds[4096];
+    snprintf(model, sizeof model, "%s/m.safetensors", dir);
+    snprintf(log, sizeof log, "%s/run.jsonl", dir);
+    snprintf(plot, sizeof plot, "%s/plot.svg", dir);
+    snprintf(preds, sizeof preds, "%s/preds.csv", dir);
+    char *out, *err;
+    int rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", DROP,
+                      "--seed", "4", "--save", model, "--log", log, "--plot", plot);
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "holdout: 128 training rows, 32 test rows (stratified by class), seed 4");
+    ck_assert_contains(out, "saved the model to");
+    free(out), free(err);
+    char *text = mt_slurp(log, NULL);
+    ck_assert_contains(text, "{\"event\": \"step\", \"fold\": 0, \"iter\": 1,");
+    ck_assert_contains(text, "{\"event\": \"result\", \"test\": {\"rows\": 32, \"accuracy\": ");
+    free(text);
+    text = mt_slurp(plot, NULL);
+    ck_assert_int_eq(strncmp(text, "<?xml", 5), 0);
+    ck_assert_contains(text, "learning curve");
+    ck_assert_contains(text, "confusion matrix");
+    ck_assert_contains(text, "</svg>");
+    free(text);
+
+    rc = MT_NABLA(&out, &err, "predict", "--model", model, "--data", PASSENGERS, "--out", preds);
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    free(out), free(err);
+    text = mt_slurp(preds, NULL);
+    ck_assert_int_eq(count_lines(text), 161);
+    ck_assert_int_eq(strncmp(text, "Survived\n", 9), 0);
+    free(text);
+    rc = MT_NABLA(&out, &err, "predict", "--model", model, "--data", FIXTURES "/titanic.csv", "--proba");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_int_eq(strncmp(out, "Survived,p(0),p(1)\n", 19), 0);
+    ck_assert_int_eq(count_lines(out), 23);
+    free(out), free(err);
+
+    rc = MT_NABLA(&out, &err, "eval", "--model", model, "--data", PASSENGERS);
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "logreg on passengers.csv: 160 rows");
+    ck_assert_contains(out, "roc_auc");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "info", model);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_contains(out, "plugin          logreg");
+    ck_assert_contains(out, "data=passengers.csv rows=128");
+    ck_assert_contains(out, "Sex=female");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "info", "logreg");
+    ck_assert_int_eq(rc, 0);
+    ck_assert_contains(out, "class_weight");
+    ck_assert_contains(out, "(0, inf)");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "plugins");
+    ck_assert_int_eq(rc, 0);
+    ck_assert_contains(out, "baseline_regressor");
+    ck_assert_contains(out, "corridor");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "describe", PASSENGERS);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_contains(out, "Embarked");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "tune", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", DROP,
+                  "--grid", "C=0.01,1;class_weight=none,balanced", "--cv", "3", "--save", model);
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "4 combinations, 3-fold cross-validation, accuracy (higher is better)");
+    ck_assert_contains(out, "refitted the best on all 160 rows");
+    free(out), free(err);
+}
+END_TEST
+
+typedef struct bad_call {
+    int status;
+    const char *message;
+    const char *args[24];
+} bad_call;
+
+START_TEST(cli_errors)
+{
+    char model[4096], noage[4096];
+    snprintf(model, sizeof model, "%s/m.safetensors", dir);
+    snprintf(noage, sizeof noage, "%s/noage.csv", dir);
+    const char *csv = "Pclass,Sex\n1,male\n3,female\n";
+    mt_spit(noage, csv, strlen(csv));
+    ck_assert_int_eq(MT_NABLA(NULL, NULL, "train", "--model", "linreg", "--data", PASSENGERS, "--target", "Fare", "--drop", DROP,
+                              "--save", model),
+                     0);
+    const bad_call calls[] = {
+        {2, "nabla: unknown command 'frobnicate'", {"frobnicate"}},
+        {2, "nabla: unknown option '--bogus'", {"--bogus"}},
+        {2, "nabla train: --model is required", {"train"}},
+        {2, "nabla train: unknown option '--frob' (try 'nabla train --help')", {"train", "--frob"}},
+        {2, "nabla train: option '--model' needs a value", {"train", "--model"}},
+        {2, "nabla train: --model: no model type 'svm' (known: baseline_classifier", {"train", "--model", "svm", "--data", PASSENGERS, "--target", "Survived"}},
+        {2, "nabla train: --params: nb_params_parse: logreg: C=-1: out of range; C takes a number in (0, inf)",
+         {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--params", "C=-1"}},
+        {2, "nabla train: --data is required", {"train", "--model", "logreg", "--target", "Survived"}},
+        {2, "nabla train: --target is required", {"train", "--model", "logreg", "--data", PASSENGERS}},
+        {1, "/no/such.csv", {"train", "--model", "logreg", "--data", "/no/such.csv", "--target", "y"}},
+        {2, "nabla train: --target Lived: no such column in passengers.csv", {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Lived"}},
+        {2, "nabla train: --cv 1: expected an integer from 2 to", {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--cv", "1"}},
+        {2, "nabla train: --test-size 2: expected a number from 0 to 0.99", {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--test-size", "2"}},
+        {2, "nabla train: choose one of --cv, --test-size and --test-data",
+         {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--cv", "3", "--test-size", "0.3"}},
+        {2, "nabla train: --drop Cabins: no column 'Cabins' in the data", {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", "Cabins"}},
+        {1, "nabla train: fitting logreg: nb_model_fit: weight column 'Nope' is not in the data",
+         {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--weights", "Nope", "--test-size", "0"}},
+        {2, "nabla train: test_vi learns in an environment: give --env NAME", {"train", "--model", "test_vi", "--plugin-path", TEST_PLUGIN_DIR}},
+        {2, "nabla train: --env: no environment 'maze' (known: corridor)", {"train", "--model", "test_vi", "--plugin-path", TEST_PLUGIN_DIR, "--env", "maze"}},
+        {1, "nabla predict: nb_safetensors_load: cannot open /no/model.safetensors", {"predict", "--model", "/no/model.safetensors", "--data", PASSENGERS}},
+        {1, "nb_model_predict: column 'Survived' is missing from the data (linreg was trained on 7 input columns)", {"predict", "--model", model, "--data", noage}},
+        {2, "nabla predict: --proba: linreg is not a classifier", {"predict", "--model", model, "--data", PASSENGERS, "--proba"}},
+        {1, "nabla eval: noage.csv has no column 'Fare', the model's target", {"eval", "--model", model, "--data", noage}},
+        {2, "nabla info: no model type 'nosuch'", {"info", "nosuch"}},
+        {1, "nabla info: ", {"info", PASSENGERS}},
+        {2, "nabla info: expected a model type or a model file", {"info"}},
+        {2, "nabla tune: --grid: nb_grid_parse: logreg: C=0: out of range", {"tune", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--grid", "C=0"}},
+        {2, "nabla tune: --metric: nb_scores_get: unknown metric 'auc'",
+         {"tune", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--grid", "C=1", "--metric", "auc"}},
+        {2, "nabla describe: expected one CSV file", {"describe"}},
+        {2, "nabla train: --threads 0: expected an integer from 1 to 1024", {"train", "--model", "logreg", "--threads", "0"}},
+    };
+    for (size_t k = 0; k < sizeof calls / sizeof calls[0]; k++) {
+        char *out, *err;
+        int rc = mt_nabla(&out, &err, calls[k].args);
+        ck_assert_msg(rc == calls[k].status, "%s: status %d, expected %d (%s)", calls[k].args[0] ? calls[k].args[0] : "(none)",
+                      rc, calls[k].status, err);
+        ck_assert_contains(err, calls[k].message);
+        ck_assert_msg(count_lines(err) == 1, "not one line: '%s'", err);
+        free(out), free(err);
+    }
+    /* usage with no command; help and version succeed */
+    char *out, *err;
+    ck_assert_int_eq(mt_nabla(&out, &err, (const char *const[]){NULL}), 2);
+    ck_assert_contains(err, "usage: nabla");
+    free(out), free(err);
+    const char *helps[] = {"plugins", "info", "describe", "train", "eval", "predict", "tune", "demo"};
+    for (int k = 0; k < 8; k++) {
+        ck_assert_int_eq(MT_NABLA(&out, &err, helps[k], "--help"), 0);
+        ck_assert_contains(out, "usage: nabla ");
+        free(out), free(err);
+    }
+    ck_assert_int_eq(MT_NABLA(&out, &err, "--version"), 0);
+    ck_assert_contains(out, nb_version());
+    free(out), free(err);
+}
+END_TEST
+
+/* A CSV that takes a long time to fit with tiny SGD steps. */
+static void write_slow_data(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    fprintf(f, "a,b,c,y\n");
+    for (int i = 0; i < 400; i++) fprintf(f, "%d,%d,%d,%d\n", i % 7, i % 11, i % 13, (i % 3) == 0);
+    fclose(f);
+}
+
+static pid_t spawn_nabla(const char *const *args)
+{
+    const char *argv[32] = {NABLA_EXE};
+    int n = 1;
+    for (; args[n - 1]; n++) argv[n] = args[n - 1];
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, mt_path(dir, "stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    ck_assert_int_eq(posix_spawn(&pid, NABLA_EXE, &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    return pid;
+}
+
+/* Ctrl-C: the fit stops at the next step, the command says so, exits 130
+ * and writes neither the model nor the log (nor any temporary file). */
+START_TEST(cli_interrupt)
+{
+    char data[4096], model[4096], log[4096];
+    snprintf(data, sizeof data, "%s/slow.csv", dir);
+    snprintf(model, sizeof model, "%s/m.safetensors", dir);
+    snprintf(log, sizeof log, "%s/run.jsonl", dir);
+    write_slow_data(data);
+    pid_t pid = spawn_nabla((const char *[]){"train", "--model", "logreg", "--data", data, "--target", "y", "--test-size", "0",
+                                             "--params", "solver=sgd,max_iter=100000000,lr=1e-9,tol=0", "--save", model,
+                                             "--log", log, NULL});
+    struct timespec wait = {0, 800 * 1000 * 1000};
+    nanosleep(&wait, NULL);
+    kill(pid, SIGINT);
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 130);
+    char *err = mt_slurp(mt_path(dir, "stderr"), NULL);
+    ck_assert_contains(err, "nabla train: interrupted by Ctrl-C: stopped at a step boundary; nothing was written");
+    free(err);
+    ck_assert_int_ne(access(model, F_OK), 0);
+    ck_assert_int_ne(access(log, F_OK), 0);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp > /dev/null", dir);
+    ck_assert_int_ne(system(cmd), 0); /* no temporary files */
+}
+END_TEST
+
+/* The bar shows on a terminal (through script(1)) once a fit passes a second. */
+START_TEST(cli_progress_bar_on_terminal)
+{
+    char data[4096], cmd[16384], out[4096];
+    snprintf(data, sizeof data, "%s/slow.csv", dir);
+    snprintf(out, sizeof out, "%s/typescript", dir);
+    write_slow_data(data);
+    snprintf(cmd, sizeof cmd,
+             "script -qec '%s train --model logreg --data %s --target y --test-size 0 "
+             "--params solver=sgd,max_iter=60000,lr=1e-6,tol=0' %s > /dev/null 2>&1",
+             NABLA_EXE, data, out);
+    if (system("script -qec true /dev/null > /dev/null 2>&1") != 0) return; /* no script(1) here */
+    ck_assert_int_eq(system(cmd), 0);
+    char *text = mt_slurp(out, NULL);
+    ck_assert_contains(text, "it/s");
+    ck_assert_contains(text, "left");
+    free(text);
+}
+END_TEST
+
+TCase *mt_cli_case(void)
+{
+    TCase *tc = tcase_create("cli");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, cli_train_cv_titanic);
+    tcase_add_test(tc, cli_save_predict_eval_info);
+    tcase_add_test(tc, cli_errors);
+    tcase_add_test(tc, cli_interrupt);
+    tcase_add_test(tc, cli_progress_bar_on_terminal);
+    return tc;
+}
