@@ -73,6 +73,11 @@ void nb__format_double(char *buf, double x);
  * interpolation between closest ranks (numpy's default, pandas' describe):
  * h = (n-1) p, q = x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]). */
 double nb__quantile_sorted(const double *x, int64_t n, double p);
+/* The non-NaN values of x[0..n) copied (unsorted); *m gets their count. */
+double *nb__present(const double *x, int64_t n, int64_t *m);
+/* nb__quantile_sorted's value from unsorted v[0..n) without sorting
+ * (selection; v is reordered). */
+double nb__quantile_select(double *v, int64_t n, double p);
 /* The non-NaN values of x[0..n) copied and sorted; *m gets their count.
  * Returns NULL (with an error) only when out of memory; free() it. */
 double *nb__sorted_present(const double *x, int64_t n, int64_t *m);

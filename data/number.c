@@ -132,19 +132,63 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double *nb__sorted_present(const double *x, int64_t n, int64_t *m)
+double *nb__present(const double *x, int64_t n, int64_t *m)
 {
     double *v = malloc((size_t)(n ? n : 1) * sizeof *v);
     if (!v) {
-        nb__error("nb_data: out of memory sorting %lld values", (long long)n);
+        nb__error("nb_data: out of memory copying %lld values", (long long)n);
         return NULL;
     }
     int64_t k = 0;
     for (int64_t i = 0; i < n; i++)
         if (!isnan(x[i])) v[k++] = x[i];
-    qsort(v, (size_t)k, sizeof *v, cmp_double);
     *m = k;
     return v;
+}
+
+double *nb__sorted_present(const double *x, int64_t n, int64_t *m)
+{
+    double *v = nb__present(x, n, m);
+    if (v) qsort(v, (size_t)*m, sizeof *v, cmp_double);
+    return v;
+}
+
+/* Moves the element of rank r (0-based, in sorted order) of v[0..n) to v[r],
+ * smaller ones before it and larger ones after: Hoare's selection with a
+ * median-of-three pivot, O(n) on average. */
+static void select_rank(double *v, int64_t n, int64_t r)
+{
+    int64_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], c = v[hi];
+        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        int64_t i = lo, j = hi;
+        while (i <= j) { /* Hoare partition: v[lo..j] <= pivot <= v[i..hi] */
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i++] = v[j], v[j--] = t;
+            }
+        }
+        if (r <= j) hi = j;
+        else if (r >= i) lo = i;
+        else return; /* j < r < i: v[r] equals the pivot */
+    }
+}
+
+double nb__quantile_select(double *v, int64_t n, double p)
+{
+    if (n <= 0) return NAN;
+    double h = (double)(n - 1) * p;
+    int64_t lo = (int64_t)floor(h);
+    if (lo >= n - 1) lo = n - 1;
+    select_rank(v, n, lo);
+    double frac = h - (double)lo, next = v[lo];
+    if (frac == 0 || lo == n - 1) return v[lo];
+    for (int64_t i = lo + 1; i < n; i++) next = i == lo + 1 || v[i] < next ? v[i] : next; /* min above */
+    return v[lo] + frac * (next - v[lo]);
 }
 
 double nb__quantile_sorted(const double *x, int64_t n, double p)

@@ -47,8 +47,9 @@ static const char *string_mode(const nb_column *c, int64_t nrows)
 
 static int fit_numeric(nb_step *s, int k, const nb_column *c, int64_t nrows)
 {
-    int64_t m;
-    double *v = nb__sorted_present(c->num, nrows, &m);
+    int64_t m; /* only the most frequent value needs the values sorted */
+    double *v = s->o.impute == NB_IMPUTE_MOST_FREQUENT ? nb__sorted_present(c->num, nrows, &m)
+                                                      : nb__present(c->num, nrows, &m);
     if (!v) return -1;
     int rc = 0;
     if (s->o.impute == NB_IMPUTE_CONSTANT) {
@@ -62,7 +63,7 @@ static int fit_numeric(nb_step *s, int k, const nb_column *c, int64_t nrows)
         for (int64_t i = 0; i < m; i++) sum += v[i];
         s->a[k] = sum / (double)m;
     } else {
-        s->a[k] = s->o.impute == NB_IMPUTE_MEDIAN ? nb__quantile_sorted(v, m, 0.5) : numeric_mode(v, m);
+        s->a[k] = s->o.impute == NB_IMPUTE_MEDIAN ? nb__quantile_select(v, m, 0.5) : numeric_mode(v, m);
     }
     s->flag[k] = s->o.add_indicator && m < nrows;
     free(v);

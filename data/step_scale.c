@@ -42,8 +42,9 @@ static int scale_fit(nb_step *s, const nb_dataset *ds)
     if (nb__step_alloc_state(s, true, true, false, false, false) < 0) return -1;
     for (int k = 0; k < s->ncols; k++) {
         const nb_column *c = numeric_col(s, ds, k, "nb_pipeline_fit");
-        int64_t m;
-        double *v = c ? nb__sorted_present(c->num, ds->nrows, &m) : NULL;
+        int64_t m; /* only the robust scale needs the values sorted */
+        double *v = !c ? NULL : s->o.scale == NB_SCALE_ROBUST ? nb__sorted_present(c->num, ds->nrows, &m)
+                                                                : nb__present(c->num, ds->nrows, &m);
         if (!v) return -1;
         if (m == 0) {
             free(v);
@@ -53,8 +54,10 @@ static int scale_fit(nb_step *s, const nb_dataset *ds)
         if (s->o.scale == NB_SCALE_STANDARD) {
             mean_std(v, m, &s->a[k], &s->b[k]);
         } else if (s->o.scale == NB_SCALE_MINMAX) {
-            s->a[k] = v[0];
-            s->b[k] = v[m - 1] - v[0];
+            double lo = v[0], hi = v[0];
+            for (int64_t i = 1; i < m; i++) lo = fmin(lo, v[i]), hi = fmax(hi, v[i]);
+            s->a[k] = lo;
+            s->b[k] = hi - lo;
         } else {
             s->a[k] = nb__quantile_sorted(v, m, 0.5);
             s->b[k] = nb__quantile_sorted(v, m, 0.75) - nb__quantile_sorted(v, m, 0.25);
