@@ -21,11 +21,16 @@
             if (x[i] > m || isnan(x[i])) m = x[i];                                      \
         if (!isfinite(m)) m = isnan(m) ? m : (m > 0 ? m : 0); /* all -inf: exp(-inf)=0 */ \
         double sum = 0;                                                                 \
-        for (int64_t i = 0; i < n; i++) sum += exp((double)(x[i] - m));                 \
         if (log_space) {                                                                \
+            for (int64_t i = 0; i < n; i++) sum += exp((double)(x[i] - m));             \
             T lse = (T)log(sum);                                                        \
             for (int64_t i = 0; i < n; i++) y[i] = x[i] - m - lse;                      \
-        } else {                                                                        \
+        } else if (sizeof(T) == sizeof(double)) { /* keep each exp: one per element */  \
+            for (int64_t i = 0; i < n; i++) sum += (double)(y[i] = (T)exp((double)(x[i] - m))); \
+            double inv = 1.0 / sum;                                                     \
+            for (int64_t i = 0; i < n; i++) y[i] = (T)(y[i] * inv);                     \
+        } else { /* f32 output: exp again rather than round it twice */                \
+            for (int64_t i = 0; i < n; i++) sum += exp((double)(x[i] - m));             \
             double inv = 1.0 / sum;                                                     \
             for (int64_t i = 0; i < n; i++) y[i] = (T)(exp((double)(x[i] - m)) * inv);  \
         }                                                                               \
