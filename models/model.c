@@ -101,6 +101,8 @@ uint64_t nb__fnv(uint64_t h, const void *data, size_t n)
     return h;
 }
 
+/* Numbers are hashed a 64-bit word at a time (h = (h xor bits) * prime), eight
+ * times fewer steps than bytewise: "FNV-1a over words", fnv1a64w. */
 uint64_t nb_dataset_checksum(const nb_dataset *ds)
 {
     uint64_t h = UINT64_C(0xcbf29ce484222325);
@@ -115,7 +117,9 @@ uint64_t nb_dataset_checksum(const nb_dataset *ds)
         for (int64_t i = 0; i < n; i++) {
             if (num) {
                 double x = isnan(num[i]) ? NAN : num[i] + 0.0; /* one NaN, one zero */
-                h = nb__fnv(h, &x, sizeof x);
+                uint64_t bits;
+                memcpy(&bits, &x, sizeof bits);
+                h = (h ^ bits) * UINT64_C(0x100000001b3);
             } else {
                 const char *s = nb_dataset_string(ds, c, i);
                 h = s ? nb__fnv(h, s, strlen(s) + 1) : nb__fnv(h, "\xff", 1);

@@ -98,7 +98,7 @@ static void record_repro(nb_model *m, const nb_dataset *ds, const nb_fit_options
     r->seed = o->seed;
     r->threads = nb_get_num_threads();
     r->rows = ds ? nb_dataset_nrows(ds) : 0;
-    snprintf(r->checksum, sizeof r->checksum, "fnv1a64:%016llx",
+    snprintf(r->checksum, sizeof r->checksum, "fnv1a64w:%016llx",
              (unsigned long long)nb_dataset_checksum(ds));
 }
 

@@ -479,11 +479,12 @@ typedef struct nb_repro {
     char isa[32];
     char data_name[256];
     int64_t rows;
-    char checksum[32];     /* "fnv1a64:0123456789abcdef" over the training table */
+    char checksum[32];     /* "fnv1a64w:0123456789abcdef" over the training table */
 } nb_repro;
 
 const nb_repro *nb_model_repro(const nb_model *m);
-/* The FNV-1a 64-bit hash of a dataset's names, kinds and cells. */
+/* A 64-bit FNV-1a hash of a dataset's row count, names, kinds and cells
+ * (strings byte by byte, numbers a 64-bit word at a time). */
 uint64_t nb_dataset_checksum(const nb_dataset *ds);
 
 /* ------------------------------------------------------------------ */

@@ -231,7 +231,7 @@ START_TEST(model_pipeline_and_names)
     const nb_repro *r = nb_model_repro(m);
     ck_assert_int_eq(r->rows, 160);
     ck_assert_str_eq(r->nabla_version, nb_version());
-    ck_assert_int_eq(strncmp(r->checksum, "fnv1a64:", 8), 0);
+    ck_assert_int_eq(strncmp(r->checksum, "fnv1a64w:", 9), 0);
     nb_model_free(m);
     nb_dataset_free(rows), nb_dataset_free(no_age), nb_dataset_free(ds);
 }
