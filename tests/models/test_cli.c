@@ -283,6 +283,20 @@ START_TEST(cli_progress_bar_on_terminal)
 }
 END_TEST
 
+/* The demo without the images (those take a few seconds more). */
+START_TEST(cli_demo_report_card)
+{
+    char *out, *err;
+    int rc = MT_NABLA(&out, &err, "demo", "--no-images", "--out", dir);
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "classification  logreg");
+    ck_assert_contains(out, "Every model beats its baseline.");
+    ck_assert_int_eq(access(mt_path(dir, "classification_logreg.svg"), F_OK), 0);
+    ck_assert_int_eq(access(mt_path(dir, "regression_linreg.svg"), F_OK), 0);
+    free(out), free(err);
+}
+END_TEST
+
 TCase *mt_cli_case(void)
 {
     TCase *tc = tcase_create("cli");
@@ -293,5 +307,6 @@ TCase *mt_cli_case(void)
     tcase_add_test(tc, cli_errors);
     tcase_add_test(tc, cli_interrupt);
     tcase_add_test(tc, cli_progress_bar_on_terminal);
+    tcase_add_test(tc, cli_demo_report_card);
     return tc;
 }
