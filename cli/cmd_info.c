@@ -42,7 +42,7 @@ static void print_json_fields(const char *label, const char *json)
     json_t *o = json_loads(json ? json : "null", 0, NULL);
     const char *key;
     json_t *v;
-    printf("%s:", label);
+    printf("  %-15s", label);
     json_object_foreach(o, key, v) {
         char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         printf(" %s=%s", key, text ? text : json_string_value(v));
@@ -59,8 +59,8 @@ static int file_info(const cli_args *a, const char *path)
     const char *get[] = {"plugin", "plugin_version", "model_type", "task", "abi"};
     printf("%s: a nabla model file (format %s)\n", path, nb_model_file_info_get(info, "format_version"));
     for (int k = 0; k < 5; k++) printf("  %-15s %s\n", get[k], nb_model_file_info_get(info, get[k]));
-    print_json_fields("  params        ", nb_model_file_info_get(info, "params"));
-    print_json_fields("  repro         ", nb_model_file_info_get(info, "repro"));
+    print_json_fields("params", nb_model_file_info_get(info, "params"));
+    print_json_fields("repro", nb_model_file_info_get(info, "repro"));
     printf("  tensors:\n");
     for (int k = 0; k < nb_model_file_info_ntensors(info); k++) {
         nb_dtype dt;
