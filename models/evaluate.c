@@ -105,3 +105,25 @@ int nb_model_evaluate(nb_model *m, nb_ctx *ctx, const nb_dataset *ds, nb_scores 
     if (confusion) *confusion = is_classifier(m) ? nb_metric_confusion(ctx, yt, yp, m->nclasses) : NULL;
     return confusion && is_classifier(m) && !*confusion ? -1 : 0;
 }
+
+int nb_model_score(nb_model *m, const nb_dataset *ds, double *out)
+{
+    const char *fn = "nb_model_score";
+    if (!m || !ds || !out) return nb__error("%s: NULL argument", fn), -1;
+    if (!m->fitted) return nb__error("%s: %s is not fitted", fn, m->type->name), -1;
+    nb_ctx *ctx = nb_ctx_new();
+    int rc = ctx ? 0 : -1;
+    if (rc == 0 && m->type->score) {
+        nb_dataset *prep = NULL;
+        nb_table t;
+        rc = nb__model_table(m, ctx, ds, true, &t, &prep, fn);
+        if (rc == 0) rc = m->type->score(m->state, &t, out) < 0 ? -1 : 0;
+        nb_dataset_free(prep);
+    } else if (rc == 0) {
+        nb_scores s;
+        rc = nb_model_evaluate(m, ctx, ds, &s, NULL);
+        if (rc == 0) *out = nb_scores_get(&s, nb_task_main_metric(m->type->task));
+    }
+    nb_ctx_free(ctx);
+    return rc;
+}

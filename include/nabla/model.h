@@ -596,6 +596,11 @@ const char *nb_task_main_metric(nb_task task);
 int nb_model_evaluate(nb_model *m, nb_ctx *ctx, const nb_dataset *ds, nb_scores *out,
                       nb_tensor **confusion);
 
+/* One number for how good the model is on labelled rows: the type's own
+ * score when it has one, else the task's main metric (accuracy, R^2,
+ * silhouette); higher is better. */
+int nb_model_score(nb_model *m, const nb_dataset *ds, double *out);
+
 /* Holdout: fit on a shuffled part, score on the rest (stratified by class
  * for classification). The fitted model is kept in out->model (free it). */
 typedef struct nb_holdout_result {

@@ -72,6 +72,15 @@ START_TEST(eval_cross_validation)
     ck_assert_int_eq(nb_cross_validate(mt_type(reg, "linreg"), NULL, lin, 4, NULL, ctx, &cv), 0);
     ck_assert(cv.mean.r2 > 0.9);
     nb_cv_result_clear(&cv);
+    nb_model *m = nb_model_new(mt_type(reg, "linreg"), NULL);
+    double score = 0;
+    ck_assert_error_status(nb_model_score(m, lin, &score), "linreg is not fitted");
+    ck_assert_int_eq(nb_model_fit(m, lin, NULL), 0);
+    nb_scores s;
+    ck_assert_int_eq(nb_model_evaluate(m, ctx, lin, &s, NULL), 0);
+    ck_assert_int_eq(nb_model_score(m, lin, &score), 0);
+    ck_assert_double_eq(score, s.r2); /* no score of its own: the main metric */
+    nb_model_free(m);
     ck_assert_error_status(nb_cross_validate(mt_type(reg, "linreg"), NULL, lin, 1, NULL, ctx, &cv), "1 folds for 100 rows");
     nb_dataset_free(lin), nb_dataset_free(ds);
 }
@@ -146,6 +155,10 @@ START_TEST(eval_clustering)
     ck_assert_msg(nb_model_evaluate(m, ctx, ds, &s, NULL) == 0, "%s", nb_last_error());
     ck_assert(isfinite(s.inertia) && isfinite(s.adjusted_rand));
     ck_assert_error(nb_model_predict_proba(m, ctx, ds), "test_centre is not a classifier");
+    double own = 0; /* the type's own score: minus the mean squared distance to the centre */
+    ck_assert_int_eq(nb_model_score(m, ds, &own), 0);
+    double ss = nb_item(nb_sum(ctx, nb_mul(ctx, z, z), NB_ALL_AXES, false));
+    ck_assert_double_eq_tol(own, -ss / 60, 1e-9);
     nb_model_free(m);
     nb_dataset_free(ds);
 }

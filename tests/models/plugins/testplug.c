@@ -158,6 +158,17 @@ static nb_tensor *c_predict(void *model, nb_ctx *ctx, const nb_table *in)
     return out;
 }
 
+/* its own score: minus the mean squared distance to the centre */
+static int c_score(void *model, const nb_table *in, double *out)
+{
+    const centre *m = model;
+    const double *x = nb_data(in->X);
+    double s = 0;
+    for (int64_t i = 0; i < in->X->shape[0] * m->d; i++) s += pow(x[i] - m->mean[i % m->d], 2);
+    *out = -s / (double)in->X->shape[0];
+    return 0;
+}
+
 static int c_save(const void *model, nb_state *st)
 {
     const centre *m = model;
@@ -183,7 +194,7 @@ static void *c_load(const nb_params *p, const nb_state *st)
 static const nb_model_type centre_type = {
     .size = sizeof(nb_model_type), .name = "test_centre", .summary = "centres the columns (a test)",
     .task = NB_TASK_CLUSTERING, .prep = NB_PREP_UNSCALED,
-    .create = c_create, .fit = c_fit, .predict = c_predict, .transform = c_transform,
+    .create = c_create, .fit = c_fit, .predict = c_predict, .transform = c_transform, .score = c_score,
     .save = c_save, .load = c_load, .destroy = c_destroy,
 };
 
