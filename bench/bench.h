@@ -20,6 +20,7 @@ int bench_elementwise(int argc, char **argv);
 int bench_reduce(int argc, char **argv);
 int bench_matmul(int argc, char **argv);
 int bench_autograd(int argc, char **argv);
+int bench_nn(int argc, char **argv);
 int bench_csv(int argc, char **argv);
 
 #endif
