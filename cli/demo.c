@@ -107,7 +107,7 @@ static int run_one(const cli_args *a, const nb_registry *reg, const demo_set *se
     cli_run_reset_losses(run);
     int rc = p && ctx ? nb_holdout(t, p, set->ds, 0.2, &o, ctx, &h) : -1;
     if (rc < 0) {
-        cli_lib_error(a->cmd, CLI_FAIL, "%s on %s", r->model, set->name);
+        if (!cli_run_interrupted(run)) cli_lib_error(a->cmd, CLI_FAIL, "%s on %s", r->model, set->name);
     } else {
         *score = nb_scores_get(&h.test, nb_task_main_metric(t->task));
         *ms = 1e3 * h.fit_seconds;
@@ -153,7 +153,8 @@ static int report(const cli_args *a, const nb_registry *reg, const demo_set *set
         const demo_run *r = &runs[k];
         if (!sets[r->set].ds) continue;
         double score = NAN, ms = NAN;
-        if (run_one(a, reg, &sets[r->set], r, run, dir, &score, &ms) < 0) return CLI_FAIL;
+        if (run_one(a, reg, &sets[r->set], r, run, dir, &score, &ms) < 0)
+            return cli_run_interrupted(run) ? cli_error(a->cmd, CLI_INTERRUPTED, "interrupted by Ctrl-C") : CLI_FAIL;
         bool is_baseline = !strncmp(r->model, "baseline", 8);
         if (is_baseline) baseline[r->set] = score;
         else *beaten &= score > baseline[r->set];
