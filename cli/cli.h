@@ -87,6 +87,8 @@ cli_run *cli_run_start(const char *cmd, const char *log_path);
 /* Hooks the run into fit options (progress callback). */
 void cli_run_attach(cli_run *r, nb_fit_options *o);
 bool cli_run_interrupted(const cli_run *r);
+/* Erases the progress bar (call when a fit returns, before printing). */
+void cli_run_clear_bar(cli_run *r);
 /* Appends one JSON object (text without newline) to the log. */
 void cli_run_log(cli_run *r, const char *json);
 /* The losses reported by the last fit (for the learning-curve plot). */

@@ -62,7 +62,9 @@ static int search(tune_job *j, nb_fit_options *fo)
         return cli_lib_error(j->a->cmd, CLI_USAGE, "--metric");
     }
     nb_grid_result g;
-    if (nb_grid_search(j->type, j->params, j->grid, j->ds, (int)k, metric, fo, &g) < 0) {
+    int rc = nb_grid_search(j->type, j->params, j->grid, j->ds, (int)k, metric, fo, &g);
+    cli_run_clear_bar(j->run);
+    if (rc < 0) {
         if (cli_run_interrupted(j->run)) return cli_error(j->a->cmd, CLI_INTERRUPTED, "interrupted by Ctrl-C; nothing was written");
         return cli_lib_error(j->a->cmd, CLI_FAIL, "grid search");
     }
@@ -73,7 +75,9 @@ static int search(tune_job *j, nb_fit_options *fo)
     if (!j->best) return cli_lib_error(j->a->cmd, CLI_FAIL, NULL);
     if (!save) return CLI_OK;
     j->model = nb_model_new(j->type, j->best);
-    if (!j->model || nb_model_fit(j->model, j->ds, fo) < 0 || cli_run_interrupted(j->run)) {
+    rc = j->model ? nb_model_fit(j->model, j->ds, fo) : -1;
+    cli_run_clear_bar(j->run);
+    if (rc < 0 || cli_run_interrupted(j->run)) {
         if (cli_run_interrupted(j->run)) return cli_error(j->a->cmd, CLI_INTERRUPTED, "interrupted by Ctrl-C; nothing was written");
         return cli_lib_error(j->a->cmd, CLI_FAIL, "refitting the best combination");
     }

@@ -106,6 +106,7 @@ static int run_one(const cli_args *a, const nb_registry *reg, const demo_set *se
     cli_run_attach(run, &o);
     cli_run_reset_losses(run);
     int rc = p && ctx ? nb_holdout(t, p, set->ds, 0.2, &o, ctx, &h) : -1;
+    cli_run_clear_bar(run);
     if (rc < 0) {
         if (!cli_run_interrupted(run)) cli_lib_error(a->cmd, CLI_FAIL, "%s on %s", r->model, set->name);
     } else {

@@ -17,6 +17,7 @@ struct cli_run {
     FILE *log;
     char *log_path, *log_tmp;
     bool tty, bar_shown;
+    double last_draw;  /* when the bar was last drawn (progress seconds) */
     double *loss;
     int nloss, cap;
     struct sigaction old_int;
@@ -65,9 +66,9 @@ void cli_run_log(cli_run *r, const char *json)
     if (r && r->log && json) fprintf(r->log, "%s\n", json);
 }
 
-static void clear_bar(cli_run *r)
+void cli_run_clear_bar(cli_run *r)
 {
-    if (r->bar_shown) fprintf(stderr, "\r\033[K"), r->bar_shown = false;
+    if (r && r->bar_shown) fprintf(stderr, "\r\033[K"), fflush(stderr), r->bar_shown = false;
 }
 
 /* "fold 2/5  iter 340/1000 [=======>      ]  loss 0.41235  1520 it/s  0:02 left" */
@@ -107,7 +108,12 @@ static int on_progress(void *user, const nb_progress *p)
         if (isfinite(p->metric)) fprintf(r->log, ", \"%s\": %.17g", p->metric_name ? p->metric_name : "metric", p->metric);
         fprintf(r->log, "}\n");
     }
-    if (r->tty && p->seconds >= 1.0) draw_bar(r, p);
+    /* a bar once a fit has run a second, redrawn ten times a second at most */
+    if (p->seconds < r->last_draw) r->last_draw = 0; /* a new fit began */
+    if (r->tty && p->seconds >= 1.0 && (p->seconds - r->last_draw >= 0.1 || p->iter == p->total)) {
+        draw_bar(r, p);
+        r->last_draw = p->seconds;
+    }
     return stop_requested ? 1 : 0;
 }
 
@@ -128,7 +134,7 @@ void cli_run_reset_losses(cli_run *r) { r->nloss = 0; }
 int cli_run_end(cli_run *r, int status)
 {
     if (!r) return status;
-    clear_bar(r);
+    cli_run_clear_bar(r);
     sigaction(SIGINT, &r->old_int, NULL);
     if (r->log) {
         bool ok = fflush(r->log) == 0 && fsync(fileno(r->log)) == 0;

@@ -30,6 +30,7 @@ double cli_median(double *v, int n)
 
 int train_fit_failed(train_job *j)
 {
+    cli_run_clear_bar(j->run);
     if (cli_run_interrupted(j->run))
         return cli_error(j->a->cmd, CLI_INTERRUPTED, "interrupted by Ctrl-C: stopped at a step boundary; nothing was written");
     return cli_lib_error(j->a->cmd, CLI_FAIL, "fitting %s", j->type->name);
@@ -45,6 +46,7 @@ static void log_scores(train_job *j, const char *event, const char *label, const
 
 static void print_fit(train_job *j, double seconds)
 {
+    cli_run_clear_bar(j->run);
     const double *loss;
     int steps = cli_run_losses(j->run, &loss);
     printf("  fit: %.2f ms", seconds * 1e3);
@@ -89,6 +91,7 @@ int train_holdout(train_job *j, double f)
 {
     nb_holdout_result h;
     if (nb_holdout(j->type, j->params, j->ds, f, &j->fo, j->ctx, &h) < 0) return train_fit_failed(j);
+    cli_run_clear_bar(j->run);
     j->model = h.model;
     printf("holdout: %lld training rows, %lld test rows%s, seed %llu\n", (long long)h.ntrain, (long long)h.ntest,
            nb_model_nclasses(h.model) ? " (stratified by class)" : "", (unsigned long long)j->fo.seed);
@@ -141,6 +144,7 @@ int train_cv(train_job *j, int k)
 {
     nb_cv_result cv;
     if (nb_cross_validate(j->type, j->params, j->ds, k, &j->fo, j->ctx, &cv) < 0) return train_fit_failed(j);
+    cli_run_clear_bar(j->run);
     printf("%d-fold cross-validation%s, seed %llu: %.2f ms fitting in all\n", k,
            cli_needs_target(j->type->task) && j->type->task != NB_TASK_REGRESSION ? " (stratified by class)" : "",
            (unsigned long long)j->fo.seed, cv.fit_seconds * 1e3);
@@ -152,6 +156,7 @@ int train_cv(train_job *j, int k)
     cli_run_reset_losses(j->run);
     j->model = nb_model_new(j->type, j->params);
     if (!j->model || nb_model_fit(j->model, j->ds, &j->fo) < 0) return train_fit_failed(j);
+    cli_run_clear_bar(j->run);
     printf("\nrefitted on all %lld rows\n", (long long)nb_dataset_nrows(j->ds));
     cli_describe_model(j->model);
     print_confusion(j, j->model, "out-of-fold predictions:");
@@ -177,6 +182,7 @@ int train_all(train_job *j, const char *test_path)
     double t0 = cli_seconds();
     if (!j->model || nb_model_fit(j->model, j->ds, &j->fo) < 0) return nb_dataset_free(test), train_fit_failed(j);
     double seconds = cli_seconds() - t0;
+    cli_run_clear_bar(j->run);
     printf("fitted on all %lld rows%s%s\n", (long long)nb_dataset_nrows(j->ds), test ? "; scored on " : "",
            test ? cli_basename(test_path) : "");
     cli_describe_model(j->model);

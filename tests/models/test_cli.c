@@ -276,9 +276,12 @@ START_TEST(cli_progress_bar_on_terminal)
              NABLA_EXE, data, out);
     if (system("script -qec true /dev/null > /dev/null 2>&1") != 0) return; /* no script(1) here */
     ck_assert_int_eq(system(cmd), 0);
-    char *text = mt_slurp(out, NULL);
+    size_t len;
+    char *text = mt_slurp(out, &len);
     ck_assert_contains(text, "it/s");
     ck_assert_contains(text, "left");
+    ck_assert_msg(len < 20000, "%zu bytes: the bar is redrawn too often", len); /* 10 times a second */
+    ck_assert_contains(text, "\033[Kfitted on all 400 rows"); /* erased before the report */
     free(text);
 }
 END_TEST
