@@ -16,12 +16,26 @@ static const cli_opt_spec *find_spec(const cli_args *a, const char *name, size_t
     return NULL;
 }
 
+/* "  --model NAME     the model type": an option's help text starts with its
+ * value's name (when it takes one), then the description. */
+static void help_line(const cli_opt_spec *s)
+{
+    const char *h = s->help;
+    int meta = 0;
+    if (s->value) meta = (int)strcspn(h, " ");
+    const char *desc = h + meta;
+    while (*desc == ' ') desc++;
+    char opt[64];
+    snprintf(opt, sizeof opt, "--%s %.*s", s->name, meta, h);
+    printf("  %-26s %s\n", opt, desc);
+}
+
 static void help(const cli_args *a)
 {
     printf("usage: %s\n\n%s\n", a->usage, a->about);
     if (a->nspecs) printf("\noptions:\n");
-    for (int k = 0; k < a->nspecs; k++) printf("  --%-14s %s\n", a->specs[k].name, a->specs[k].help);
-    printf("  --%-14s %s\n", "help", "show this help");
+    for (int k = 0; k < a->nspecs; k++) help_line(&a->specs[k]);
+    printf("  %-26s %s\n", "--help", "show this help");
 }
 
 static int usage_error(const cli_args *a, int *status, const char *fmt, const char *what)
