@@ -9,7 +9,8 @@
 #define NB_MODEL_FORMAT "nabla-model"
 #define NB_MODEL_FORMAT_VERSION "1"
 
-/* FNV-1a 64 of the tensors' names, dtypes, shapes and bytes, in order. */
-uint64_t nb__state_checksum(const nb_named_tensor *t, int n);
+/* FNV-1a 64 of the tensors' names, dtypes, shapes and bytes, in order, then
+ * of every metadata entry but "checksum", in key order. */
+uint64_t nb__file_checksum(const nb_named_tensor *t, int n, const nb_metadata *meta, int nmeta);
 
 #endif

@@ -3,7 +3,7 @@
  * here every metadata field is checked before the plugin sees the state:
  * the format and its version, the ABI, that the model type is loaded and
  * comes from the plugin named in the file, the task, the parameters, the
- * pipeline, the labels, the column lists, and the state checksum. */
+ * pipeline, the labels, the column lists, and the checksum. */
 #include "model_file.h"
 
 #include <jansson.h>
@@ -163,16 +163,16 @@ static int load_repro(const loader *L, nb_repro *r)
     return rc ? FAIL(L, "repro: expected string fields nabla_version, seed, threads, isa, data, rows, checksum") : 0;
 }
 
-/* The plugin's state, after the checksum over its tensors matches. */
+/* The plugin's state, after the checksum over the tensors and metadata matches. */
 static nb_state *load_state(const loader *L)
 {
-    const char *sum = meta(L, "state_checksum");
+    const char *sum = meta(L, "checksum");
     if (!sum) return NULL;
     char want[32];
     snprintf(want, sizeof want, "fnv1a64:%016llx",
-             (unsigned long long)nb__state_checksum(L->st->tensors, L->st->n));
+             (unsigned long long)nb__file_checksum(L->st->tensors, L->st->n, L->st->meta, L->st->nmeta));
     if (strcmp(sum, want) != 0) {
-        load_error(L, "the tensors do not match state_checksum (the file was damaged or modified)");
+        load_error(L, "the contents do not match the checksum (the file was damaged or modified)");
         return NULL;
     }
     nb_state *st = nb__state_new(L->path);

@@ -10,8 +10,9 @@
  *   columns    {"target": "Survived", "inputs": [...], "features": [...], "env": null}
  *   repro      {"nabla_version", "seed", "threads", "isa", "data", "rows", "checksum"}
  *   state.<name>        the plugin's texts
- *   state_checksum      FNV-1a 64 over the tensors' names, dtypes, shapes
- *                       and bytes, so a changed byte anywhere is noticed.
+ *   checksum            FNV-1a 64 over the tensors' names, dtypes, shapes
+ *                       and bytes, then every other metadata entry in key
+ *                       order, so a changed byte anywhere is noticed.
  * The file goes through nb_safetensors_save: a temporary file renamed. */
 #include "model_file.h"
 
@@ -20,7 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t nb__state_checksum(const nb_named_tensor *t, int n)
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const nb_metadata *)a)->key, ((const nb_metadata *)b)->key);
+}
+
+uint64_t nb__file_checksum(const nb_named_tensor *t, int n, const nb_metadata *meta, int nmeta)
 {
     uint64_t h = UINT64_C(0xcbf29ce484222325);
     for (int k = 0; k < n; k++) {
@@ -31,6 +37,16 @@ uint64_t nb__state_checksum(const nb_named_tensor *t, int n)
         h = nb__fnv(h, x->shape, (size_t)x->ndim * sizeof x->shape[0]);
         h = nb__fnv(h, nb_data(x), (size_t)nb_numel(x) * nb_dtype_size(x->dtype));
     }
+    nb_metadata *sorted = malloc((size_t)(nmeta ? nmeta : 1) * sizeof *sorted);
+    if (!sorted) return 0;
+    memcpy(sorted, meta, (size_t)nmeta * sizeof *sorted);
+    qsort(sorted, (size_t)nmeta, sizeof *sorted, by_key);
+    for (int k = 0; k < nmeta; k++) {
+        if (!strcmp(sorted[k].key, "checksum")) continue;
+        h = nb__fnv(h, sorted[k].key, strlen(sorted[k].key) + 1);
+        h = nb__fnv(h, sorted[k].value, strlen(sorted[k].value) + 1);
+    }
+    free(sorted);
     return h;
 }
 
@@ -154,10 +170,10 @@ static int save_state(const nb_model *m, const char *path, const nb_plugin_info 
     for (int k = 0; ts && k < st->n; k++)
         if (st->e[k].t) ts[n++] = (nb_named_tensor){st->e[k].name, st->e[k].t};
     char sum[32];
-    if (ts) snprintf(sum, sizeof sum, "fnv1a64:%016llx", (unsigned long long)nb__state_checksum(ts, n));
     if (rc == 0) rc = fill_meta(&l, m, plugin);
     if (rc == 0) rc = state_texts(&l, st);
-    if (rc == 0) rc = put(&l, "state_checksum", sum, false);
+    if (rc == 0) snprintf(sum, sizeof sum, "fnv1a64:%016llx", (unsigned long long)nb__file_checksum(ts, n, l.m, l.n));
+    if (rc == 0) rc = put(&l, "checksum", sum, false);
     if (rc == 0) rc = nb_safetensors_save(path, ts, n, l.m, l.n);
     if (!ts) nb__error("nb_model_save: out of memory");
     free(ts);
