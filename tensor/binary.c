@@ -4,11 +4,16 @@
  * Both operands are first brought to one compute type (the promoted type, or
  * the destination's for in-place forms); a row function per (op, type) then
  * runs under the strided loop driver. Row functions have fast branches for
- * the common layouts: both contiguous, and one side a broadcast scalar. */
+ * the common layouts: both contiguous, and one side a broadcast scalar. Those
+ * are also what broadcasting along the last axis comes down to: a [N,D] + [D]
+ * bias add runs N rows of contiguous + contiguous, a [N,D] * [N,1] row scale
+ * N rows of contiguous * scalar. For f32 + - * / those branches are the vector
+ * kernels of kernels/vmath.h. */
 #include <math.h>
 #include <string.h>
 
 #include "binary.h"
+#include "kernels/vmath.h"
 #include "record.h"
 
 typedef struct {
@@ -93,14 +98,39 @@ COMPARE_ROWS(int32_t, i32)
 COMPARE_ROWS(int64_t, i64)
 COMPARE_ROWS(uint8_t, bool)
 
+/* f32 + - * /: the three fast layouts through the vector kernels, the rest
+ * through the plain row above. SV is the scalar-first call. */
+#define VEC_ROW(OP, SV)                                                                 \
+    static void OP##_vf32(int64_t n, char *const *p, const int64_t *s, void *arg)       \
+    {                                                                                   \
+        const int64_t e = (int64_t)sizeof(float);                                       \
+        const nb_vmath *vm = nb__vmath();                                               \
+        float *y = (float *)p[0];                                                       \
+        const float *A = (const float *)p[1], *B = (const float *)p[2];                 \
+        if (s[0] != e || (s[1] != e && s[1] != 0) || (s[2] != e && s[2] != 0) ||        \
+            (s[1] == 0 && s[2] == 0))                                                   \
+            OP##_f32(n, p, s, arg);                                                     \
+        else if (s[1] == e && s[2] == e)                                                \
+            vm->OP##_vv(n, A, B, y);                                                    \
+        else if (s[2] == 0)                                                             \
+            vm->OP##_vs(n, A, B[0], y);                                                 \
+        else                                                                            \
+            vm->SV(n, B, A[0], y);                                                      \
+    }
+VEC_ROW(add, add_vs) /* s + b = b + s */
+VEC_ROW(sub, sub_sv)
+VEC_ROW(mul, mul_vs)
+VEC_ROW(div, div_sv)
+
 /* Rows by op and compute type (NB_BOOL, NB_I32, NB_I64, NB_F32, NB_F64);
  * NULL where the pair is not computed (bool arithmetic is done in i32,
  * integer division in f32). */
 #define ARITH(OP) {NULL, OP##_i32, OP##_i64, OP##_f32, OP##_f64}
+#define VEC_ARITH(OP) {NULL, OP##_i32, OP##_i64, OP##_vf32, OP##_f64}
 #define COMPARE(OP) {OP##_bool, OP##_i32, OP##_i64, OP##_f32, OP##_f64}
 static const nb__row_fn rows[NB__BINOP_COUNT][5] = {
-    [NB__ADD] = ARITH(add), [NB__SUB] = ARITH(sub), [NB__MUL] = ARITH(mul),
-    [NB__DIV] = {NULL, NULL, NULL, div_f32, div_f64},
+    [NB__ADD] = VEC_ARITH(add), [NB__SUB] = VEC_ARITH(sub), [NB__MUL] = VEC_ARITH(mul),
+    [NB__DIV] = {NULL, NULL, NULL, div_vf32, div_f64},
     [NB__POW] = ARITH(pow), [NB__MAX] = ARITH(max), [NB__MIN] = ARITH(min),
     [NB__AXPY] = ARITH(axpy),
     [NB__EQ] = COMPARE(eq), [NB__NE] = COMPARE(ne), [NB__LT] = COMPARE(lt),

@@ -4,9 +4,12 @@
  * subtracting the max changes nothing mathematically and keeps every
  * exponent <= 0, so nothing overflows. log_softmax(x)_i = x_i - m -
  * log(sum_j exp(x_j - m)). Rows are independent, so threads split rows and
- * the result does not depend on the thread count. */
+ * the result does not depend on the thread count. f32 rows run in the vector
+ * kernel (kernels/vmath.h: vector max, vector exp summed in double lanes,
+ * then one scaling pass); f64 rows in the loop below. */
 #include <math.h>
 
+#include "kernels/vmath.h"
 #include "record.h"
 
 #ifdef _OPENMP
@@ -35,8 +38,21 @@
             for (int64_t i = 0; i < n; i++) y[i] = (T)(exp((double)(x[i] - m)) * inv);  \
         }                                                                               \
     }
-SOFTMAX_ROW(float, f32)
 SOFTMAX_ROW(double, f64)
+
+void nb__row_softmax_f32(const float *x, float *y, int64_t n, bool log_space)
+{
+    nb__vmath()->softmax_row(n, x, y, log_space);
+}
+
+double nb__row_logsumexp_f32(const float *x, int64_t n)
+{
+    const nb_vmath *vm = nb__vmath();
+    if (n <= 0) return -INFINITY;
+    float m = vm->max_f32(n, x);
+    if (!isfinite(m)) return m;
+    return m + log(vm->sum_exp_f32(n, x, m));
+}
 
 static nb_tensor *softmax(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, bool log_space)
 {
@@ -51,6 +67,7 @@ static nb_tensor *softmax(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, 
     if (!out) return NULL;
     int64_t n = last->shape[last->ndim - 1], rows = n ? nb_numel(last) / n : 0;
     bool f32 = out->dtype == NB_F32;
+    const nb_vmath *vm = nb__vmath();
     char *src = nb_data(last), *dst = nb_data(out);
     int64_t row_bytes = n * (int64_t)nb_dtype_size(out->dtype);
 #ifdef _OPENMP
@@ -58,7 +75,7 @@ static nb_tensor *softmax(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, 
 #endif
     for (int64_t r = 0; r < rows; r++) {
         if (f32)
-            softmax_row_f32((const float *)(src + r * row_bytes), (float *)(dst + r * row_bytes), n,
+            vm->softmax_row(n, (const float *)(src + r * row_bytes), (float *)(dst + r * row_bytes),
                             log_space);
         else
             softmax_row_f64((const double *)(src + r * row_bytes), (double *)(dst + r * row_bytes),

@@ -5,10 +5,16 @@
  * row functions have a contiguous branch the compiler vectorises and a
  * strided branch for views. Integer tensors keep their type for the ops that
  * are exact on integers (neg, abs, sign, relu, clamp, integral powers) and
- * become f32 for the rest. */
+ * become f32 for the rest.
+ *
+ * exp, log, tanh, sigmoid, gelu and relu on f32 go to the vector kernels
+ * (kernels/vmath.h, under 2 ulp); a strided row is gathered into a small
+ * buffer and scattered back, so every element goes through the same code
+ * whatever the layout, and a view gives the same bits as a copy. */
 #include <math.h>
 #include <tgmath.h>
 
+#include "kernels/vmath.h"
 #include "record.h"
 
 typedef struct {
@@ -44,30 +50,69 @@ typedef struct {
         UNARY_BODY(EXPR)                                                        \
     }
 
+/* Only the f64 row: f32 goes to a vector kernel (below). */
+#define F64_UNARY(OP, EXPR)                                                             \
+    static void OP##_f64(int64_t n, char *const *p, const int64_t *s, void *arg)        \
+    {                                                                                   \
+        typedef double T;                                                               \
+        UNARY_BODY(EXPR)                                                                \
+    }
+
 /* The maths. T is the element type, x the input, prm->a / prm->b the op's
  * scalars. */
 FLOAT_UNARY(neg, -x)
 FLOAT_UNARY(abs, fabs(x))
-FLOAT_UNARY(exp, exp(x))
-FLOAT_UNARY(log, log(x))
+F64_UNARY(exp, exp(x))
+F64_UNARY(log, log(x))
 FLOAT_UNARY(log1p, log1p(x))
 FLOAT_UNARY(sqrt, sqrt(x))
 FLOAT_UNARY(rsqrt, (T)1 / sqrt(x))
 FLOAT_UNARY(sin, sin(x))
 FLOAT_UNARY(cos, cos(x))
-FLOAT_UNARY(tanh, tanh(x))
+F64_UNARY(tanh, tanh(x))
 /* 1 / (1 + e^-x), written so that e^t never overflows */
-FLOAT_UNARY(sigmoid, x >= 0 ? (T)1 / ((T)1 + exp(-x)) : exp(x) / ((T)1 + exp(x)))
-FLOAT_UNARY(relu, x < 0 ? (T)0 : x) /* NaN passes through, as in PyTorch */
+F64_UNARY(sigmoid, x >= 0 ? (T)1 / ((T)1 + exp(-x)) : exp(x) / ((T)1 + exp(x)))
+F64_UNARY(relu, x < 0 ? (T)0 : x) /* NaN passes through, as in PyTorch */
 FLOAT_UNARY(leaky_relu, x < 0 ? (T)prm->a * x : x)
-/* exact GELU: x Phi(x), Phi the standard normal CDF */
-FLOAT_UNARY(gelu, (T)0.5 * x * ((T)1 + erf(x * (T)0.70710678118654752440)))
+/* exact GELU: x Phi(x), Phi the standard normal CDF, as x/2 erfc(-x/sqrt 2):
+ * 1 + erf(x/sqrt 2) would cancel to 0 in the negative tail */
+F64_UNARY(gelu, (T)0.5 * x * erfc(x * (T)-0.70710678118654752440))
 /* log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x| */
 FLOAT_UNARY(softplus, (x > 0 ? x : (T)0) + log1p(exp(-fabs(x))))
 FLOAT_UNARY(sign, x > 0 ? (T)1 : x < 0 ? (T)-1 : x) /* keeps NaN and signed zero */
 FLOAT_UNARY(clamp, x < (T)prm->a ? (T)prm->a : x > (T)prm->b ? (T)prm->b : x)
 FLOAT_UNARY(pow, pow(x, (T)prm->a))
 FLOAT_UNARY(erf, erf(x))
+
+/* f32 rows through a vector kernel. */
+static void vmap_row(int64_t n, char *const *p, const int64_t *s, nb__vmap_fn f)
+{
+    if (s[0] == (int64_t)sizeof(float) && s[1] == (int64_t)sizeof(float)) {
+        f(n, (const float *)p[1], (float *)p[0]);
+        return;
+    }
+    enum { BUF = 256 };
+    float buf[BUF];
+    for (int64_t i0 = 0; i0 < n; i0 += BUF) {
+        int64_t m = n - i0 < BUF ? n - i0 : BUF;
+        for (int64_t i = 0; i < m; i++) buf[i] = *(const float *)(p[1] + (i0 + i) * s[1]);
+        f(m, buf, buf);
+        for (int64_t i = 0; i < m; i++) *(float *)(p[0] + (i0 + i) * s[0]) = buf[i];
+    }
+}
+
+#define VMAP_UNARY(OP)                                                                  \
+    static void OP##_vf32(int64_t n, char *const *p, const int64_t *s, void *arg)       \
+    {                                                                                   \
+        (void)arg;                                                                      \
+        vmap_row(n, p, s, nb__vmath()->OP);                                             \
+    }
+VMAP_UNARY(exp)
+VMAP_UNARY(log)
+VMAP_UNARY(tanh)
+VMAP_UNARY(sigmoid)
+VMAP_UNARY(gelu)
+VMAP_UNARY(relu)
 
 /* Integer versions of the ops that are exact on integers. Negation and
  * absolute value go through unsigned arithmetic so INT_MIN wraps instead of
@@ -97,6 +142,8 @@ INT_UNARY(pow, (T)nb__int_pow(x, (int64_t)prm->a))
 
 #define FLOAT_ONLY(OP) {"nb_" #OP, OP##_f32, OP##_f64, NULL, NULL}
 #define ANY_TYPE(OP) {"nb_" #OP, OP##_f32, OP##_f64, OP##_i32, OP##_i64}
+#define VEC_FLOAT_ONLY(OP) {"nb_" #OP, OP##_vf32, OP##_f64, NULL, NULL}
+#define VEC_ANY_TYPE(OP) {"nb_" #OP, OP##_vf32, OP##_f64, OP##_i32, OP##_i64}
 
 typedef struct {
     const char *name; /* the public function, for messages */
@@ -104,9 +151,9 @@ typedef struct {
 } unary_def;
 
 static const unary_def unary_ops[] = {
-    ANY_TYPE(neg), ANY_TYPE(abs), FLOAT_ONLY(exp), FLOAT_ONLY(log), FLOAT_ONLY(log1p),
-    FLOAT_ONLY(sqrt), FLOAT_ONLY(rsqrt), FLOAT_ONLY(sin), FLOAT_ONLY(cos), FLOAT_ONLY(tanh),
-    FLOAT_ONLY(sigmoid), ANY_TYPE(relu), FLOAT_ONLY(leaky_relu), FLOAT_ONLY(gelu),
+    ANY_TYPE(neg), ANY_TYPE(abs), VEC_FLOAT_ONLY(exp), VEC_FLOAT_ONLY(log), FLOAT_ONLY(log1p),
+    FLOAT_ONLY(sqrt), FLOAT_ONLY(rsqrt), FLOAT_ONLY(sin), FLOAT_ONLY(cos), VEC_FLOAT_ONLY(tanh),
+    VEC_FLOAT_ONLY(sigmoid), VEC_ANY_TYPE(relu), FLOAT_ONLY(leaky_relu), VEC_FLOAT_ONLY(gelu),
     FLOAT_ONLY(softplus), ANY_TYPE(sign), ANY_TYPE(clamp),
     {"nb_pow_scalar", pow_f32, pow_f64, pow_i32, pow_i64}, FLOAT_ONLY(erf),
 };
