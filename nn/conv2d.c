@@ -43,11 +43,12 @@ static int conv2d_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_te
     if (nb_node_needs_grad(node, 1)) {
         nb_tensor *cols = nb__apply_window(ctx, "im2col", x, &w);
         nb_tensor *per_n = nb_matmul(ctx, g3, nb_transpose(ctx, cols, 1, 2)); /* [N,O,K] */
-        gin[1] = nb_reshape(ctx, nb_sum(ctx, per_n, NB_AXES(0), false), weight->ndim, weight->shape);
+        nb_tensor *flat = nb_reshape(ctx, per_n, NB_SHAPE(N, -1));
+        gin[1] = nb_reshape(ctx, nb__sum_except(ctx, flat, 1), weight->ndim, weight->shape);
         if (!gin[1]) return -1;
     }
     if (nb_node_num_inputs(node) == 3 && nb_node_needs_grad(node, 2) &&
-        !(gin[2] = nb_sum(ctx, g3, NB_AXES(0, 2), false)))
+        !(gin[2] = nb__sum_except(ctx, g3, 1)))
         return -1;
     return 0;
 }

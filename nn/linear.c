@@ -24,7 +24,7 @@ static int linear_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_te
         nb_tensor *x2 = nb_reshape(ctx, x, NB_SHAPE(-1, I)); /* [rows, I] */
         if (!(gin[1] = nb_matmul(ctx, nb_transpose(ctx, g2, 0, 1), x2))) return -1;
     }
-    if (nb_node_needs_grad(node, 2) && !(gin[2] = nb_sum(ctx, g2, NB_AXES(0), false))) return -1;
+    if (nb_node_needs_grad(node, 2) && !(gin[2] = nb__sum_except(ctx, g2, 1))) return -1;
     return 0;
 }
 

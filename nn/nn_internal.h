@@ -125,9 +125,18 @@ int64_t *nb__optim_add_counts(nb_optim *o, const char *what);
  * dtype; NULL with an error naming api when missing or different. */
 nb_tensor *nb__find_state(const char *api, const nb_named_tensor *ts, int n, const char *prefix,
                           const char *name, const nb_tensor *want);
-/* A contiguous f32/f64 tensor's data as a typed pointer. */
-#define NB_F32_DATA(t) ((float *)nb_data(t))
-#define NB_F64_DATA(t) ((double *)nb_data(t))
+/* Optimizer loops split their elements into blocks of this many, spread
+ * over threads when there are enough. */
+#define NB_OPTIM_BLOCK 16384
+/* An update kernel: n elements of up to five same-typed arrays (unused ones
+ * NULL) with the optimizer's coefficients. */
+typedef void (*nb__optim_kernel)(void *const *arrays, int64_t n, const void *coef);
+/* Runs kernel over blocks of NB_OPTIM_BLOCK elements of the arrays (all of
+ * the parameter's dtype and size), in parallel when there are many: the
+ * elements are independent, so the result does not depend on the thread
+ * count. */
+void nb__optim_blocks(nb_dtype dtype, int64_t n, nb_tensor *const *arrays, int narrays,
+                      nb__optim_kernel kernel, const void *coef);
 
 /* ---- schedules (for checkpoints) ------------------------------------------------- */
 
@@ -137,6 +146,10 @@ int nb__scheduler_get(const nb_scheduler *s, double *out);
 int nb__scheduler_set(nb_scheduler *s, const double *in);
 int nb__scheduler_check(const double *in); /* -1 on negative or NaN numbers */
 const char *nb__scheduler_kind(const nb_scheduler *s);
+
+/* The sum over every axis of x but `axis`, as a 1-D tensor: a fast loop when
+ * grad mode is off (a backward pass not being recorded), nb_sum otherwise. */
+nb_tensor *nb__sum_except(nb_ctx *ctx, nb_tensor *x, int axis);
 
 /* ---- helpers ------------------------------------------------------------------- */
 

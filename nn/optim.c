@@ -97,6 +97,21 @@ int64_t *nb__optim_add_counts(nb_optim *o, const char *what)
     return t && name && !add_state(o, name, t) ? nb_data(t) : NULL;
 }
 
+void nb__optim_blocks(nb_dtype dtype, int64_t n, nb_tensor *const *arrays, int narrays,
+                      nb__optim_kernel kernel, const void *coef)
+{
+    int64_t nblocks = (n + NB_OPTIM_BLOCK - 1) / NB_OPTIM_BLOCK;
+    size_t es = nb_dtype_size(dtype);
+#pragma omp parallel for schedule(static) if (n > 4 * NB_OPTIM_BLOCK)
+    for (int64_t b = 0; b < nblocks; b++) {
+        int64_t at = b * NB_OPTIM_BLOCK, len = n - at < NB_OPTIM_BLOCK ? n - at : NB_OPTIM_BLOCK;
+        void *ptrs[5] = {0};
+        for (int k = 0; k < narrays && k < 5; k++)
+            ptrs[k] = arrays[k] ? (char *)nb_data(arrays[k]) + (size_t)at * es : NULL;
+        kernel(ptrs, len, coef);
+    }
+}
+
 /* ---- stepping ------------------------------------------------------------------- */
 
 int nb_optim_step(nb_optim *o)

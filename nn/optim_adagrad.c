@@ -15,25 +15,34 @@ typedef struct {
 
 nb_adagrad_opts nb_adagrad_defaults(void) { return (nb_adagrad_opts){.eps = 1e-10}; }
 
-#define ADAGRAD_LOOP(T)                                                                     \
-    do {                                                                                    \
-        T *p = (T *)nb_data(pt), *s = (T *)nb_data(a->sum[i]);                             \
-        const T *g = (const T *)nb_data(gt);                                                \
+/* Arrays p, g, s; plain loops that vectorise (built with -fno-math-errno). */
+typedef struct {
+    double clr, wd, eps;
+} adagrad_coef;
+
+#define DEFINE_ADAGRAD(SUFFIX, T, SQRT)                                                     \
+    static void adagrad_##SUFFIX(void *const *a, int64_t n, const void *coef)                \
+    {                                                                                       \
+        T *restrict p = a[0], *restrict s = a[2];                                           \
+        const T *restrict g = a[1];                                                         \
+        const adagrad_coef *c = coef;                                                       \
+        const T clr = (T)c->clr, wd = (T)c->wd, eps = (T)c->eps;                            \
         for (int64_t j = 0; j < n; j++) {                                                   \
-            double gj = (double)g[j] + wd * p[j];                                           \
-            s[j] = (T)(s[j] + gj * gj);                                                     \
-            p[j] = (T)(p[j] - clr * gj / (sqrt((double)s[j]) + eps));                      \
+            T gj = g[j] + wd * p[j];                                                        \
+            s[j] = s[j] + gj * gj;                                                          \
+            p[j] = p[j] - clr * gj / (SQRT(s[j]) + eps);                                    \
         }                                                                                   \
-    } while (0)
+    }
+DEFINE_ADAGRAD(f32, float, sqrtf)
+DEFINE_ADAGRAD(f64, double, sqrt)
 
 static int adagrad_update(nb_optim *o, int i, nb_tensor *pt, nb_tensor *gt)
 {
     adagrad *a = o->impl;
-    double t = (double)++a->count[i], wd = a->o.weight_decay, eps = a->o.eps;
-    double clr = o->lr / (1 + (t - 1) * a->o.lr_decay);
-    int64_t n = nb_numel(pt);
-    if (pt->dtype == NB_F32) ADAGRAD_LOOP(float);
-    else ADAGRAD_LOOP(double);
+    double t = (double)++a->count[i];
+    adagrad_coef c = {o->lr / (1 + (t - 1) * a->o.lr_decay), a->o.weight_decay, a->o.eps};
+    nb_tensor *arrays[] = {pt, gt, a->sum[i]};
+    nb__optim_blocks(pt->dtype, nb_numel(pt), arrays, 3, pt->dtype == NB_F32 ? adagrad_f32 : adagrad_f64, &c);
     return 0;
 }
 

@@ -24,31 +24,51 @@ nb_adam_opts nb_adamw_defaults(void)
     return o;
 }
 
-#define ADAM_LOOP(T)                                                                        \
-    do {                                                                                    \
-        T *p = (T *)nb_data(pt), *m = (T *)nb_data(a->m[i]), *v = (T *)nb_data(a->v[i]);  \
-        T *vm = a->vmax ? (T *)nb_data(a->vmax[i]) : NULL;                                  \
-        const T *g = (const T *)nb_data(gt);                                                \
-        for (int64_t j = 0; j < n; j++) {                                                   \
-            double gj = g[j], pj = (double)p[j] * decay;                                    \
-            if (!a->decoupled) gj += wd * p[j];                                             \
-            m[j] = (T)(b1 * m[j] + (1 - b1) * gj);                                          \
-            v[j] = (T)(b2 * v[j] + (1 - b2) * gj * gj);                                     \
-            double vv = v[j];                                                               \
-            if (vm) vv = vm[j] = vm[j] > v[j] ? vm[j] : v[j];                               \
-            p[j] = (T)(pj - step * m[j] / (sqrt(vv) / bc2 + eps));                          \
-        }                                                                                   \
-    } while (0)
+/* The update of n elements in the parameter's own precision: plain loops
+ * over restrict pointers, which the compiler vectorises (sqrt too: this file
+ * is built with -fno-math-errno). Arrays: p, g, m, v, vmax (AMSGrad, or
+ * NULL). wd_grad is wd for Adam and 0 for AdamW; decay is 1 - lr wd for
+ * AdamW and 1 for Adam. */
+typedef struct {
+    double b1, b2, eps, wd_grad, decay, step, rbc2; /* rbc2 = 1 / sqrt(1 - b2^t) */
+} adam_coef;
+
+#define DEFINE_ADAM(SUFFIX, T, SQRT)                                                        \
+    static void adam_##SUFFIX(void *const *a, int64_t n, const void *coef)                   \
+    {                                                                                       \
+        T *restrict p = a[0], *restrict m = a[2], *restrict v = a[3], *restrict vmax = a[4]; \
+        const T *restrict g = a[1];                                                         \
+        const adam_coef *c = coef;                                                          \
+        const T b1 = (T)c->b1, b2 = (T)c->b2, eps = (T)c->eps, wdg = (T)c->wd_grad;         \
+        const T dec = (T)c->decay, st = (T)c->step, rbc2 = (T)c->rbc2;                      \
+        if (vmax)                                                                           \
+            for (int64_t j = 0; j < n; j++) {                                               \
+                T gj = g[j] + wdg * p[j];                                                   \
+                m[j] = b1 * m[j] + (1 - b1) * gj;                                           \
+                v[j] = b2 * v[j] + (1 - b2) * gj * gj;                                      \
+                vmax[j] = vmax[j] > v[j] ? vmax[j] : v[j];                                  \
+                p[j] = p[j] * dec - st * m[j] / (SQRT(vmax[j]) * rbc2 + eps);               \
+            }                                                                               \
+        else                                                                                \
+            for (int64_t j = 0; j < n; j++) {                                               \
+                T gj = g[j] + wdg * p[j];                                                   \
+                m[j] = b1 * m[j] + (1 - b1) * gj;                                           \
+                v[j] = b2 * v[j] + (1 - b2) * gj * gj;                                      \
+                p[j] = p[j] * dec - st * m[j] / (SQRT(v[j]) * rbc2 + eps);                  \
+            }                                                                               \
+    }
+DEFINE_ADAM(f32, float, sqrtf)
+DEFINE_ADAM(f64, double, sqrt)
 
 static int adam_update(nb_optim *o, int i, nb_tensor *pt, nb_tensor *gt)
 {
     adam *a = o->impl;
-    double t = (double)++a->count[i], b1 = a->o.beta1, b2 = a->o.beta2, eps = a->o.eps;
-    double wd = a->o.weight_decay, decay = a->decoupled ? 1 - o->lr * wd : 1;
-    double step = o->lr / (1 - pow(b1, t)), bc2 = sqrt(1 - pow(b2, t));
-    int64_t n = nb_numel(pt);
-    if (pt->dtype == NB_F32) ADAM_LOOP(float);
-    else ADAM_LOOP(double);
+    double t = (double)++a->count[i], wd = a->o.weight_decay;
+    adam_coef c = {.b1 = a->o.beta1, .b2 = a->o.beta2, .eps = a->o.eps,
+                   .wd_grad = a->decoupled ? 0 : wd, .decay = a->decoupled ? 1 - o->lr * wd : 1,
+                   .step = o->lr / (1 - pow(a->o.beta1, t)), .rbc2 = 1 / sqrt(1 - pow(a->o.beta2, t))};
+    nb_tensor *arrays[] = {pt, gt, a->m[i], a->v[i], a->vmax ? a->vmax[i] : NULL};
+    nb__optim_blocks(pt->dtype, nb_numel(pt), arrays, 5, pt->dtype == NB_F32 ? adam_f32 : adam_f64, &c);
     return 0;
 }
 

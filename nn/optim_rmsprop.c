@@ -17,37 +17,45 @@ typedef struct {
 
 nb_rmsprop_opts nb_rmsprop_defaults(void) { return (nb_rmsprop_opts){.alpha = 0.99, .eps = 1e-8}; }
 
-#define RMSPROP_LOOP(T)                                                                     \
-    do {                                                                                    \
-        T *p = (T *)nb_data(pt), *s = (T *)nb_data(r->sq[i]);                              \
-        T *a = r->avg ? (T *)nb_data(r->avg[i]) : NULL, *b = r->buf ? (T *)nb_data(r->buf[i]) : NULL; \
-        const T *g = (const T *)nb_data(gt);                                                \
+/* Arrays p, g, s (square average), a (centred: the gradient average, else
+ * NULL), b (momentum buffer, or NULL). Plain loops that vectorise (this file
+ * is built with -fno-math-errno). */
+typedef struct {
+    double lr, alpha, eps, wd, mu;
+} rmsprop_coef;
+
+#define DEFINE_RMSPROP(SUFFIX, T, SQRT)                                                     \
+    static void rmsprop_##SUFFIX(void *const *arr, int64_t n, const void *coef)              \
+    {                                                                                       \
+        T *restrict p = arr[0], *restrict s = arr[2], *restrict a = arr[3], *restrict b = arr[4]; \
+        const T *restrict g = arr[1];                                                       \
+        const rmsprop_coef *c = coef;                                                       \
+        const T al = (T)c->alpha, ep = (T)c->eps, wd = (T)c->wd, mu = (T)c->mu, lr = (T)c->lr; \
         for (int64_t j = 0; j < n; j++) {                                                   \
-            double gj = (double)g[j] + wd * p[j];                                           \
-            s[j] = (T)(alpha * s[j] + (1 - alpha) * gj * gj);                               \
-            double den;                                                                     \
+            T gj = g[j] + wd * p[j];                                                        \
+            s[j] = al * s[j] + (1 - al) * gj * gj;                                          \
+            T den = SQRT(s[j]) + ep;                                                        \
             if (a) {                                                                        \
-                a[j] = (T)(alpha * a[j] + (1 - alpha) * gj);                                \
-                den = sqrt((double)s[j] - (double)a[j] * a[j]) + eps;                       \
-            } else {                                                                        \
-                den = sqrt((double)s[j]) + eps;                                             \
+                a[j] = al * a[j] + (1 - al) * gj;                                           \
+                den = SQRT(s[j] - a[j] * a[j]) + ep;                                        \
             }                                                                               \
             if (b) {                                                                        \
-                b[j] = (T)(mu * b[j] + gj / den);                                           \
-                p[j] = (T)(p[j] - lr * b[j]);                                               \
+                b[j] = mu * b[j] + gj / den;                                                \
+                p[j] = p[j] - lr * b[j];                                                    \
             } else {                                                                        \
-                p[j] = (T)(p[j] - lr * gj / den);                                           \
+                p[j] = p[j] - lr * gj / den;                                                \
             }                                                                               \
         }                                                                                   \
-    } while (0)
+    }
+DEFINE_RMSPROP(f32, float, sqrtf)
+DEFINE_RMSPROP(f64, double, sqrt)
 
 static int rmsprop_update(nb_optim *o, int i, nb_tensor *pt, nb_tensor *gt)
 {
     rmsprop *r = o->impl;
-    double lr = o->lr, alpha = r->o.alpha, eps = r->o.eps, wd = r->o.weight_decay, mu = r->o.momentum;
-    int64_t n = nb_numel(pt);
-    if (pt->dtype == NB_F32) RMSPROP_LOOP(float);
-    else RMSPROP_LOOP(double);
+    rmsprop_coef c = {o->lr, r->o.alpha, r->o.eps, r->o.weight_decay, r->o.momentum};
+    nb_tensor *arrays[] = {pt, gt, r->sq[i], r->avg ? r->avg[i] : NULL, r->buf ? r->buf[i] : NULL};
+    nb__optim_blocks(pt->dtype, nb_numel(pt), arrays, 5, pt->dtype == NB_F32 ? rmsprop_f32 : rmsprop_f64, &c);
     return 0;
 }
 

@@ -12,28 +12,41 @@ typedef struct {
     int64_t *count;   /* steps each parameter has taken */
 } sgd;
 
-#define SGD_LOOP(T)                                                                         \
-    do {                                                                                    \
-        T *p = (T *)nb_data(pt), *b = s->buf ? (T *)nb_data(s->buf[i]) : NULL;             \
-        const T *g = (const T *)nb_data(gt);                                                \
-        for (int64_t j = 0; j < n; j++) {                                                   \
-            double d = (double)g[j] + wd * p[j];                                            \
-            if (b) {                                                                        \
-                b[j] = (T)(first ? d : mu * b[j] + (1 - damp) * d);                         \
-                d = s->o.nesterov ? d + mu * b[j] : b[j];                                   \
+/* Arrays p, g, b (the momentum buffer, or NULL); on a parameter's first
+ * step the buffer starts as d: b = 0 b + 1 d. Plain loops that vectorise. */
+typedef struct {
+    double lr, wd, mu, keep; /* keep: the weight of d in the buffer */
+    double dw, bw;           /* the step is dw d + bw b: Nesterov 1 and mu, else 0 and 1 */
+} sgd_coef;
+
+#define DEFINE_SGD(SUFFIX, T)                                                               \
+    static void sgd_##SUFFIX(void *const *a, int64_t n, const void *coef)                    \
+    {                                                                                       \
+        T *restrict p = a[0], *restrict b = a[2];                                           \
+        const T *restrict g = a[1];                                                         \
+        const sgd_coef *c = coef;                                                           \
+        const T lr = (T)c->lr, wd = (T)c->wd, mu = (T)c->mu, k = (T)c->keep, dw = (T)c->dw, bw = (T)c->bw; \
+        if (!b)                                                                             \
+            for (int64_t j = 0; j < n; j++) p[j] = p[j] - lr * (g[j] + wd * p[j]);          \
+        else                                                                                \
+            for (int64_t j = 0; j < n; j++) {                                               \
+                T d = g[j] + wd * p[j];                                                     \
+                b[j] = mu * b[j] + k * d;                                                   \
+                p[j] = p[j] - lr * (dw * d + bw * b[j]);                                    \
             }                                                                               \
-            p[j] = (T)(p[j] - lr * d);                                                      \
-        }                                                                                   \
-    } while (0)
+    }
+DEFINE_SGD(f32, float)
+DEFINE_SGD(f64, double)
 
 static int sgd_update(nb_optim *o, int i, nb_tensor *pt, nb_tensor *gt)
 {
     sgd *s = o->impl;
-    double lr = o->lr, wd = s->o.weight_decay, mu = s->o.momentum, damp = s->o.dampening;
     bool first = s->count[i]++ == 0;
-    int64_t n = nb_numel(pt);
-    if (pt->dtype == NB_F32) SGD_LOOP(float);
-    else SGD_LOOP(double);
+    sgd_coef c = {.lr = o->lr, .wd = s->o.weight_decay, .mu = first ? 0 : s->o.momentum,
+                  .keep = first ? 1 : 1 - s->o.dampening, .dw = s->o.nesterov ? 1 : 0,
+                  .bw = s->o.nesterov ? s->o.momentum : 1};
+    nb_tensor *arrays[] = {pt, gt, s->buf ? s->buf[i] : NULL};
+    nb__optim_blocks(pt->dtype, nb_numel(pt), arrays, 3, pt->dtype == NB_F32 ? sgd_f32 : sgd_f64, &c);
     return 0;
 }
 

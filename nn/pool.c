@@ -1,7 +1,8 @@
 /* nn/pool.c — 2-D max and average pooling.
  *
  * Max pooling: y[n,c,i,j] = max over the window of x (padding never wins).
- * Its gradient goes to the first element that attained the max:
+ * Its gradient goes to the element that attained the max (the first of equal
+ * ones; a NaN wins, the last of them, as in PyTorch):
  *   dx = scatter(g) at the argmax positions      (op "max_pool2d_scatter")
  * and the scatter's own gradient (for create_graph) gathers from the same
  * positions: d scatter = gather(g', argmax), written with nb_gather. The
@@ -14,34 +15,73 @@
 
 #include "nn_internal.h"
 
-/* ---- the kernel: argmax of each window of one plane ---------------------------- */
+/* ---- the kernels ------------------------------------------------------------------
+ * The maximum of a window is found as PyTorch does, scanning it row by row:
+ * an element replaces the current one when it is larger or NaN, so ties go
+ * to the first and NaNs win. Windows always hold a real element (padding <=
+ * kernel / 2); without padding they lie inside the image and need no bounds
+ * checks. */
 
-/* For each output position k of plane x [H,W]: idx[k] = h W + w of the first
- * largest element (a NaN wins, as in PyTorch), y[k] = that element; y or idx
- * may be NULL. Windows always hold a real element (padding <= kernel / 2). */
-#define DEFINE_MAX_PLANE(SUFFIX, T)                                                         \
-    static void max_plane_##SUFFIX(const T *x, T *y, int64_t *idx, const nb__window *w,     \
-                                   int64_t OH, int64_t OW)                                  \
+#define DEFINE_POOL_KERNELS(SUFFIX, T)                                                      \
+    static inline bool wins_##SUFFIX(T v, T m) { return v > m || v != v; }                   \
+    /* position (h W + w) of the maximum of window (i, j), with bounds checks */             \
+    static int64_t argmax_##SUFFIX(const T *x, const nb__window *w, int64_t i, int64_t j)   \
     {                                                                                       \
+        int64_t best = -1;                                                                  \
+        for (int p = 0; p < w->kh; p++) {                                                   \
+            int64_t h = i * w->sh + (int64_t)p * w->dh - w->ph;                              \
+            for (int q = 0; h >= 0 && h < w->height && q < w->kw; q++) {                    \
+                int64_t c = j * w->sw + (int64_t)q * w->dw - w->pw, at = h * w->width + c;   \
+                if (c >= 0 && c < w->width && (best < 0 || wins_##SUFFIX(x[at], x[best]))) best = at; \
+            }                                                                               \
+        }                                                                                   \
+        return best;                                                                        \
+    }                                                                                       \
+    /* the same for a window inside the image, its offsets precomputed */                   \
+    static int64_t argmax_inside_##SUFFIX(const T *x, int64_t base, const int64_t *offs, int k) \
+    {                                                                                       \
+        int64_t best = base + offs[0];                                                      \
+        for (int e = 1; e < k; e++)                                                         \
+            if (wins_##SUFFIX(x[base + offs[e]], x[best])) best = base + offs[e];           \
+        return best;                                                                        \
+    }                                                                                       \
+    /* 2x2 windows, stride 2, no padding: constant strides, so it vectorises */             \
+    static void max_2x2_##SUFFIX(const T *restrict x, T *restrict y, int64_t W, int64_t OH, int64_t OW) \
+    {                                                                                       \
+        for (int64_t i = 0; i < OH; i++) {                                                  \
+            const T *r0 = x + 2 * i * W, *r1 = r0 + W;                                      \
+            for (int64_t j = 0; j < OW; j++) {                                              \
+                T m = r0[2 * j], v = r0[2 * j + 1];                                         \
+                m = ((v > m) | (v != v)) ? v : m;                                           \
+                v = r1[2 * j], m = ((v > m) | (v != v)) ? v : m;                            \
+                v = r1[2 * j + 1], y[i * OW + j] = ((v > m) | (v != v)) ? v : m;            \
+            }                                                                               \
+        }                                                                                   \
+    }                                                                                       \
+    /* y (values), idx (positions) or out += g at the positions (scatter) */                 \
+    static void pool_plane_##SUFFIX(const T *x, T *y, int64_t *idx, T *out, const T *g,      \
+                                    const nb__window *w, int64_t OH, int64_t OW)             \
+    {                                                                                       \
+        bool inside = w->ph == 0 && w->pw == 0;                                             \
+        if (y && inside && w->kh == 2 && w->kw == 2 && w->sh == 2 && w->sw == 2 && w->dh == 1 && w->dw == 1) { \
+            max_2x2_##SUFFIX(x, y, w->width, OH, OW);                                       \
+            return;                                                                         \
+        }                                                                                   \
+        int64_t offs[64];                                                                   \
+        int k = 0;                                                                          \
+        for (int p = 0; inside && p < w->kh; p++)                                           \
+            for (int q = 0; q < w->kw; q++) offs[k++] = (int64_t)p * w->dh * w->width + (int64_t)q * w->dw; \
         for (int64_t i = 0; i < OH; i++)                                                    \
             for (int64_t j = 0; j < OW; j++) {                                              \
-                int64_t best = -1;                                                          \
-                for (int p = 0; p < w->kh; p++) {                                           \
-                    int64_t h = i * w->sh + (int64_t)p * w->dh - w->ph;                      \
-                    if (h < 0 || h >= w->height) continue;                                  \
-                    for (int q = 0; q < w->kw; q++) {                                       \
-                        int64_t c = j * w->sw + (int64_t)q * w->dw - w->pw, at = h * w->width + c; \
-                        if (c < 0 || c >= w->width) continue;                               \
-                        if (best < 0 || x[at] > x[best] || (isnan(x[at]) && !isnan(x[best]))) \
-                            best = at;                                                      \
-                    }                                                                       \
-                }                                                                           \
-                if (y) y[i * OW + j] = x[best];                                             \
-                if (idx) idx[i * OW + j] = best;                                            \
+                int64_t at = inside ? argmax_inside_##SUFFIX(x, i * w->sh * w->width + j * w->sw, offs, k) \
+                                    : argmax_##SUFFIX(x, w, i, j);                          \
+                if (y) y[i * OW + j] = x[at];                                               \
+                if (idx) idx[i * OW + j] = at;                                              \
+                if (out) out[at] += g[i * OW + j];                                          \
             }                                                                               \
     }
-DEFINE_MAX_PLANE(f32, float)
-DEFINE_MAX_PLANE(f64, double)
+DEFINE_POOL_KERNELS(f32, float)
+DEFINE_POOL_KERNELS(f64, double)
 
 static void out_size(const nb__window *w, int64_t *OH, int64_t *OW)
 {
@@ -53,28 +93,13 @@ static void out_size(const nb__window *w, int64_t *OH, int64_t *OW)
 typedef enum { POOL_VALUES, POOL_ARGMAX, POOL_SCATTER } pool_job;
 
 static void run_plane(pool_job job, nb_dtype dt, const void *x, void *out, const void *g,
-                      int64_t *scratch, const nb__window *w, int64_t OH, int64_t OW)
+                      const nb__window *w, int64_t OH, int64_t OW)
 {
-    bool f32 = dt == NB_F32;
-    if (job == POOL_VALUES) {
-        if (f32) max_plane_f32(x, out, NULL, w, OH, OW);
-        else max_plane_f64(x, out, NULL, w, OH, OW);
-        return;
-    }
-    int64_t *idx = job == POOL_ARGMAX ? out : scratch;
-    if (f32) max_plane_f32(x, NULL, idx, w, OH, OW);
-    else max_plane_f64(x, NULL, idx, w, OH, OW);
-    if (job == POOL_ARGMAX) return;
-    size_t img = (size_t)(w->height * w->width);
-    if (f32) {
-        float *o = out;
-        memset(o, 0, img * sizeof *o);
-        for (int64_t k = 0; k < OH * OW; k++) o[idx[k]] += ((const float *)g)[k];
-    } else {
-        double *o = out;
-        memset(o, 0, img * sizeof *o);
-        for (int64_t k = 0; k < OH * OW; k++) o[idx[k]] += ((const double *)g)[k];
-    }
+    if (job == POOL_SCATTER) memset(out, 0, (size_t)(w->height * w->width) * nb_dtype_size(dt));
+    void *y = job == POOL_VALUES ? out : NULL, *scat = job == POOL_SCATTER ? out : NULL;
+    int64_t *idx = job == POOL_ARGMAX ? out : NULL;
+    if (dt == NB_F32) pool_plane_f32(x, y, idx, scat, g, w, OH, OW);
+    else pool_plane_f64(x, y, idx, scat, g, w, OH, OW);
 }
 
 /* Runs a job over every (n, c) plane of x [N,C,H,W], in parallel by plane.
@@ -92,8 +117,7 @@ static nb_tensor *pool_planes(nb_ctx *ctx, pool_job job, nb_tensor *x, nb_tensor
                      : job == POOL_ARGMAX ? nb_empty(ctx, NB_I64, NB_SHAPE(N, C, OH * OW))
                                           : nb_empty(ctx, x->dtype, NB_SHAPE(N, C, w.height, w.width));
     int64_t planes = N * C, L = OH * OW, img = w.height * w.width;
-    int64_t *scratch = job == POOL_SCATTER ? nb_ctx_alloc(ctx, sizeof(int64_t) * (size_t)(planes * L + 1), 64) : NULL;
-    if (!xc || !out || (g && !gc) || (job == POOL_SCATTER && !scratch)) return NULL;
+    if (!xc || !out || (g && !gc)) return NULL;
     size_t es = nb_dtype_size(x->dtype), oes = nb_dtype_size(out->dtype);
     int64_t out_plane = job == POOL_SCATTER ? img : L;
     const char *xs = nb_data(xc), *gs = gc ? nb_data(gc) : NULL;
@@ -101,7 +125,7 @@ static nb_tensor *pool_planes(nb_ctx *ctx, pool_job job, nb_tensor *x, nb_tensor
 #pragma omp parallel for schedule(static) if (planes * (img + L) > 65536)
     for (int64_t pl = 0; pl < planes; pl++)
         run_plane(job, x->dtype, xs + pl * img * (int64_t)es, os + pl * out_plane * (int64_t)oes,
-                  gs ? gs + pl * L * (int64_t)es : NULL, scratch ? scratch + pl * L : NULL, &w, OH, OW);
+                  gs ? gs + pl * L * (int64_t)es : NULL, &w, OH, OW);
     return out;
 }
 

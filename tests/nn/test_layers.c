@@ -195,6 +195,15 @@ START_TEST(max_pool_takes_the_largest_and_routes_the_gradient_to_it)
     nb_requires_grad_(t, true);
     ck_assert_int_eq(nb_backward(nb_sum(c, nb_max_pool2d(c, t, &(nb_pool2d_opts){.kernel = {2, 2}}), NB_ALL_AXES, false)), 0);
     CK_VALUES(nb_grad(t), 0, 1, 0, 0, 0);
+    /* a NaN wins and takes the gradient, as in PyTorch; the 2x2 fast path and the general one agree */
+    nb_tensor *n = NN_F64(c, NB_SHAPE(1, 1, 2, 4), 1, NAN, 5, 6, 3, 2, 7, 8);
+    nb_requires_grad_(n, true);
+    nb_tensor *pooled = nb_max_pool2d(c, n, &(nb_pool2d_opts){.kernel = {2, 2}});
+    ck_assert(isnan(tu_at(pooled, 0)) && tu_at(pooled, 1) == 8);
+    ck_assert_int_eq(nb_backward(nb_sum(c, nb_where(c, nb_eq(c, pooled, pooled), pooled, nb_zeros_like(c, pooled)), NB_ALL_AXES, false)), 0);
+    CK_VALUES(nb_grad(n), 0, 0, 0, 0, 0, 0, 0, 0, 1); /* the NaN window's gradient is the where's 0 */
+    nb_tensor *general = nb_max_pool2d(c, nb_detach(c, n), &(nb_pool2d_opts){.kernel = {2, 2}, .stride = {2, 1}});
+    ck_assert(isnan(tu_at(general, 0)) && isnan(tu_at(general, 1)) && tu_at(general, 2) == 8);
     ck_assert_error(nb_max_pool2d(c, x, &(nb_pool2d_opts){.kernel = {2, 2}, .padding = {2, 0}}), "padding 2x0 must be at most half the kernel 2x2");
     ck_assert_error(nb_max_pool2d(c, x, NULL), "options with a kernel size are needed");
     ck_assert_error(nb_max_pool2d(c, x, &(nb_pool2d_opts){.kernel = {5, 5}}), "does not fit input [1,1,4,4]");
