@@ -203,7 +203,7 @@ int bench_matmul(int argc, char **argv)
     printf("# matmul f32: nabla path %s (NABLA_ISA=portable|avx2|avx512 forces a lower one)\n",
            nb__isa_label(nb__isa()));
     if (have_ref)
-        printf("# OpenBLAS in a separate process (%s), OpenBLAS %s", ref, info);
+        printf("# OpenBLAS in a separate process (%s), %s", ref, info);
     else
         printf("# nabla-bench-openblas not found next to nabla-bench: no reference\n");
     printf("# each figure: median of %d interleaved rounds (nabla/OpenBLAS GFLOP/s listed), "

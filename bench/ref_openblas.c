@@ -12,7 +12,7 @@
  *       times nabla (bench_time: warm up, then the median of SAMPLES samples
  *       of at least MIN_SECONDS each) and prints "gflops G"
  *   nabla-bench-openblas --info
- *       prints "core NAME threads N" */
+ *       prints "core NAME" (the kernel OpenBLAS picked for this CPU) */
 #include <cblas.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,7 +53,7 @@ static float *filled(size_t n, uint32_t seed)
 int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--info")) {
-        printf("core %s threads %d\n", openblas_get_corename(), openblas_get_num_threads());
+        printf("core %s\n", openblas_get_corename());
         return 0;
     }
     if (argc != 8) {
