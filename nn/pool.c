@@ -102,6 +102,29 @@ static void run_plane(pool_job job, nb_dtype dt, const void *x, void *out, const
     else pool_plane_f64(x, y, idx, scat, g, w, OH, OW);
 }
 
+/* Whether every window along an axis of `size` covers a real pixel (with
+ * dilation, padding <= kernel / 2 does not ensure it: a window can fall
+ * wholly in the padding, and then has no maximum). */
+static bool windows_hold_pixels(int64_t size, int k, int s, int p, int d)
+{
+    int64_t out = nb__window_out(size, k, s, p, d);
+    for (int64_t i = 0; i < out; i++) {
+        bool any = false;
+        for (int q = 0; q < k && !any; q++) {
+            int64_t at = i * s + (int64_t)q * d - p;
+            any = at >= 0 && at < size;
+        }
+        if (!any) return false;
+    }
+    return true;
+}
+
+static bool all_windows_hold_pixels(const nb__window *w)
+{
+    return windows_hold_pixels(w->height, w->kh, w->sh, w->ph, w->dh) &&
+           windows_hold_pixels(w->width, w->kw, w->sw, w->pw, w->dw);
+}
+
 /* Runs a job over every (n, c) plane of x [N,C,H,W], in parallel by plane.
  * out: [N,C,OH,OW] values, [N,C,OH*OW] i64 argmax, or [N,C,H,W] scatter of g. */
 static nb_tensor *pool_planes(nb_ctx *ctx, pool_job job, nb_tensor *x, nb_tensor *g,
@@ -110,6 +133,11 @@ static nb_tensor *pool_planes(nb_ctx *ctx, pool_job job, nb_tensor *x, nb_tensor
     nb__window w = *w0;
     w.height = x->shape[2];
     w.width = x->shape[3];
+    if (!all_windows_hold_pixels(&w)) {
+        nb__error("max_pool2d: a window falls wholly in the padding of a %lldx%lld input",
+                  (long long)w.height, (long long)w.width);
+        return NULL;
+    }
     int64_t N = x->shape[0], C = x->shape[1], OH, OW;
     out_size(&w, &OH, &OW);
     nb_tensor *xc = nb_contiguous(ctx, x), *gc = g ? nb_contiguous(ctx, nb__as_dtype(ctx, g, x->dtype)) : NULL;
@@ -173,7 +201,7 @@ static int sample_pool_input(nb_ctx *ctx, nb_rng *rng, nb__window *w, nb_tensor 
         w->ph = w->ph <= w->kh / 2 ? w->ph : 0;
         w->pw = w->pw <= w->kw / 2 ? w->pw : 0;
     } while (nb__window_out(w->height, w->kh, w->sh, w->ph, w->dh) < 1 ||
-             nb__window_out(w->width, w->kw, w->sw, w->pw, w->dw) < 1);
+             nb__window_out(w->width, w->kw, w->sw, w->pw, w->dw) < 1 || !all_windows_hold_pixels(w));
     int64_t numel = N * C * w->height * w->width;
     nb_tensor *perm = nb_cast(ctx, nb_randperm(ctx, rng, numel), NB_F64);
     *x = nb_reshape(ctx, nb_sub_scalar(ctx, nb_mul_scalar(ctx, perm, 0.1), 0.05 * (double)numel),
@@ -242,14 +270,20 @@ static nb_tensor *pool(const char *api, nb_ctx *ctx, nb_tensor *x, const nb_pool
     bool single = x->ndim == 3;
     nb_tensor *x4 = single ? nb_unsqueeze(ctx, x, 0) : x;
     if (!x4 || nb__check_image(api, x4, &w)) return NULL;
+    w.height = x4->shape[2];
+    w.width = x4->shape[3];
+    if (max && !all_windows_hold_pixels(&w)) {
+        nb__error("%s: with padding %dx%d and dilation %dx%d a window falls wholly in the padding "
+                  "of a %lldx%lld input and has no maximum", api, w.ph, w.pw, w.dh, w.dw,
+                  (long long)w.height, (long long)w.width);
+        return NULL;
+    }
     nb_tensor *y;
     if (max) {
         const nb_op_def *op = nb__nn_op("max_pool2d");
         y = op ? nb_op_apply(ctx, op, &x4, 1, &w) : NULL;
     } else { /* the mean of each window's column of im2col over [N C, 1, H, W] */
         int64_t N = x4->shape[0], C = x4->shape[1], OH, OW;
-        w.height = x4->shape[2];
-        w.width = x4->shape[3];
         out_size(&w, &OH, &OW);
         nb_tensor *planes = nb_reshape(ctx, x4, NB_SHAPE(N * C, 1, w.height, w.width));
         nb_tensor *cols = nb__apply_window(ctx, "im2col", planes, &w);

@@ -206,6 +206,10 @@ START_TEST(max_pool_takes_the_largest_and_routes_the_gradient_to_it)
     ck_assert(isnan(tu_at(general, 0)) && isnan(tu_at(general, 1)) && tu_at(general, 2) == 8);
     ck_assert_error(nb_max_pool2d(c, x, &(nb_pool2d_opts){.kernel = {2, 2}, .padding = {2, 0}}), "padding 2x0 must be at most half the kernel 2x2");
     ck_assert_error(nb_max_pool2d(c, x, NULL), "options with a kernel size are needed");
+    /* width 1, kernel 2 dilated by 2, padding 1: the window's two taps (-1 and 1) both miss */
+    ck_assert_error(nb_max_pool2d(c, nb_zeros(c, NB_F64, NB_SHAPE(1, 1, 3, 1)),
+                                  &(nb_pool2d_opts){.kernel = {1, 2}, .padding = {0, 1}, .dilation = {1, 2}}),
+                    "a window falls wholly in the padding of a 3x1 input and has no maximum");
     ck_assert_error(nb_max_pool2d(c, x, &(nb_pool2d_opts){.kernel = {5, 5}}), "does not fit input [1,1,4,4]");
     nb_ctx_free(p), nb_ctx_free(c);
 }
