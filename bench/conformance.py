@@ -2,6 +2,7 @@
 """bench/conformance.py — every nabla op against PyTorch, values and gradients.
 
 Runs build/bench/nabla-conformance, which applies each op in nabla's op table
+(the built-in ones and nn's layers and losses)
 to the random f64 inputs of the op's own gradcheck sampler and prints the
 inputs, the attributes, the output and the gradients of sum(output * r).
 This script replays each case in PyTorch (Debian's python3-torch) and checks
@@ -58,6 +59,43 @@ def slice_op(x, a):
     idx = torch.tensor(list(range(*slice(a["start"], a["stop"], a["step"]).indices(n))), dtype=torch.int64)
     return torch.index_select(x, a["axis"], idx)
 
+
+def pair(a, key):
+    return tuple(a[key])
+
+
+def pool_grad(g, x, a):
+    """max_pool2d_scatter: the gradient of max pooling at x, applied to g."""
+    xr = x.detach().requires_grad_(True)
+    y = F.max_pool2d(xr, pair(a, "kernel"), pair(a, "stride"), pair(a, "padding"), pair(a, "dilation"))
+    return torch.autograd.grad(y, xr, g, create_graph=True)[0]
+
+
+def cross_entropy(i, a):
+    return F.cross_entropy(i[0], i[1], weight=i[2] if len(i) > 2 else None,
+                           ignore_index=a["ignore_index"] if a["ignore"] else -100,
+                           label_smoothing=a["smoothing"], reduction=["mean", "sum", "none"][a["reduction"]])
+
+
+# nn's ops (layers and losses), against torch.nn.functional
+NN_OPS = {
+    "linear": lambda i, a: F.linear(i[0], i[1], i[2]),
+    "conv2d": lambda i, a: F.conv2d(i[0], i[1], i[2] if len(i) > 2 else None, pair(a, "stride"),
+                                    pair(a, "padding"), pair(a, "dilation")),
+    "im2col": lambda i, a: F.unfold(i[0], pair(a, "kernel"), pair(a, "dilation"), pair(a, "padding"),
+                                    pair(a, "stride")),
+    "col2im": lambda i, a: F.fold(i[0], pair(a, "size"), pair(a, "kernel"), pair(a, "dilation"),
+                                  pair(a, "padding"), pair(a, "stride")),
+    "max_pool2d": lambda i, a: F.max_pool2d(i[0], pair(a, "kernel"), pair(a, "stride"), pair(a, "padding"),
+                                            pair(a, "dilation")),
+    "max_pool2d_scatter": lambda i, a: pool_grad(i[0], i[1], a),
+    "cross_entropy": cross_entropy,
+    "embedding_bag": lambda i, a: F.embedding_bag(i[1], i[0], i[2], mode=["sum", "mean"][a["mode"]]),
+    "batch_norm": lambda i, a: F.batch_norm(i[0], None, None, i[1] if len(i) > 1 else None,
+                                            i[2] if len(i) > 1 else None, training=True, eps=a["eps"]),
+    "layer_norm": lambda i, a: F.layer_norm(i[0], i[0].shape[-a["naxes"]:], i[1] if len(i) > 1 else None,
+                                            i[2] if len(i) > 1 else None, a["eps"]),
+}
 
 OPS = {
     "neg": lambda i, a: torch.neg(i[0]),
@@ -117,6 +155,7 @@ OPS = {
     "scatter_add": lambda i, a: i[0].scatter_add(a["axis"], i[1], i[2]),
     "take": lambda i, a: take(i[0], i[1], a["axis"]),
     "masked_select": lambda i, a: torch.masked_select(i[0], i[1]),
+    **NN_OPS,
 }
 
 

@@ -9,9 +9,7 @@
  * with scatter_add, both differentiable, so it differentiates again. */
 #include "nn_internal.h"
 
-typedef struct {
-    nb_bag_mode mode;
-} bag_attrs;
+typedef nb__bag_attrs bag_attrs;
 
 /* bag of each index and its scale s_b, from contiguous i64 offsets */
 static int bag_layout(nb_ctx *ctx, const nb_tensor *offsets, int64_t n, nb_bag_mode mode,

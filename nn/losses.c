@@ -16,12 +16,7 @@
 
 #include "nn_internal.h"
 
-typedef struct {
-    bool ignore;
-    int64_t ignore_index;
-    double smoothing;
-    nb_reduction reduction;
-} ce_attrs;
+typedef nb__ce_attrs ce_attrs;
 
 /* Per-row coefficients: q (as [N,C]) and s = sum_c q_ic (as [N,1]), already
  * divided by the mean's denominator; *denom is that denominator (0 when every

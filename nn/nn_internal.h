@@ -67,6 +67,25 @@ typedef struct {
     int64_t height, width; /* the image size (col2im needs it) */
 } nb__window;
 
+/* cross_entropy: which targets are ignored, smoothing, reduction */
+typedef struct {
+    bool ignore;
+    int64_t ignore_index;
+    double smoothing;
+    nb_reduction reduction;
+} nb__ce_attrs;
+
+/* embedding_bag */
+typedef struct {
+    nb_bag_mode mode;
+} nb__bag_attrs;
+
+/* batch_norm, layer_norm */
+typedef struct {
+    double eps;
+    int naxes; /* layer norm: how many trailing axes are normalised */
+} nb__norm_attrs;
+
 /* Fills a window from conv options (defaults applied); -1 with a message
  * naming api on a bad value. */
 int nb__window_from_conv(const char *api, int kh, int kw, const nb_conv2d_opts *o, nb__window *w);

@@ -13,10 +13,7 @@
 
 #include "nn_internal.h"
 
-typedef struct {
-    double eps;
-    int naxes; /* layer norm: how many trailing axes are normalised */
-} norm_attrs;
+typedef nb__norm_attrs norm_attrs;
 
 /* ---- kernels: y = (x - m) r w + b over groups of elements ---------------------------
  * A group is `count` elements read as x[base + i * stride + j], i < outer,
