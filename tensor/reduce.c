@@ -10,17 +10,30 @@
  *
  * Float inputs accumulate in double (an f32 sum of 10^7 values keeps its
  * precision); integer sums and products accumulate in wrapping 64-bit
- * arithmetic and give i64. */
+ * arithmetic and give i64.
+ *
+ * Two walks, chosen by layout alone (never by the thread count):
+ *  - inner: one output at a time, its reduced elements in flat order. A
+ *    contiguous run of at least MIN_VECTOR_RUN floats (a row sum, a whole-
+ *    tensor sum) goes to the vector kernels (kernels/vmath.h), which add it
+ *    in 32 double lanes in a fixed order, the same on every ISA path.
+ *  - outer: when the reduced elements of an output are strided but
+ *    neighbouring outputs are neighbours in memory (a column sum of [N, D],
+ *    a bias gradient, the statistics of a batch), a run of up to OUTER_CHUNK
+ *    outputs is carried along together, one reduced position after another,
+ *    so memory is read in rows. Each output still sees its own elements in
+ *    flat order, one operation at a time, in the same blocks. */
 #include <math.h>
 #include <string.h>
 
+#include "kernels/vmath.h"
 #include "record.h"
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-enum { REDUCE_BLOCK = 1 << 14 };
+enum { REDUCE_BLOCK = 1 << 14, MIN_VECTOR_RUN = 64, OUTER_CHUNK = 2048 };
 
 typedef enum { RED_SUM, RED_PROD, RED_MAX, RED_MIN, RED_SQDEV, RED_SUMEXP } red_op;
 
@@ -94,19 +107,21 @@ static acc_t reduce_run(const reduction *red, acc_t acc, const char *p, int64_t 
         }
         return acc;
     }
-    if (red->op == RED_SUM && d == NB_F32 && s == 4) { /* the hot case: four lanes */
-        const float *x = (const float *)p;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int64_t i = 0;
-        for (; i + 4 <= n; i += 4) {
-            s0 += x[i];
-            s1 += x[i + 1];
-            s2 += x[i + 2];
-            s3 += x[i + 3];
+    if (n >= MIN_VECTOR_RUN && s == (int64_t)nb_dtype_size(d) && (d == NB_F32 || d == NB_F64)) {
+        const nb_vmath *vm = nb__vmath();
+        const float *xf = (const float *)p;
+        const double *xd = (const double *)p;
+        bool f32 = d == NB_F32;
+        switch (red->op) {
+        case RED_SUM: acc.f += f32 ? vm->sum_f32(n, xf) : vm->sum_f64(n, xd); return acc;
+        case RED_SQDEV:
+            acc.f += f32 ? vm->sumsq_dev_f32(n, xf, c) : vm->sumsq_dev_f64(n, xd, c);
+            return acc;
+        case RED_MAX: if (f32) { acc.f = fmax_nan(acc.f, vm->max_f32(n, xf)); return acc; } break;
+        case RED_MIN: if (f32) { acc.f = fmin_nan(acc.f, vm->min_f32(n, xf)); return acc; } break;
+        case RED_SUMEXP: if (f32) { acc.f += vm->sum_exp_f32(n, xf, (float)c); return acc; } break;
+        default: break;
         }
-        for (; i < n; i++) s0 += x[i];
-        acc.f += (s0 + s1) + (s2 + s3);
-        return acc;
     }
     for (int64_t i = 0; i < n; i++) {
         double x = d == NB_F32 ? *(const float *)(p + i * s) : nb__load(p + i * s, d);
@@ -149,21 +164,133 @@ static acc_t reduce_block(const reduction *red, int64_t k, int64_t r0, int64_t r
     return acc;
 }
 
-/* Results for every output, into acc[K]. scratch holds the block partials. */
+/* ---- the outer walk ---------------------------------------------------------- */
+
+/* Whether neighbouring outputs are neighbours in memory while an output's own
+ * elements are not (see the top of the file). */
+static bool outer_walk(const reduction *red)
+{
+    int64_t es = (int64_t)nb_dtype_size(red->dtype);
+    return !red->int_acc && red->kd > 0 && red->kstride[red->kd - 1] == es &&
+           red->kshape[red->kd - 1] > 1 && red->rstride[red->rd - 1] != es && red->R > 1;
+}
+
+/* Sums of four rows at a time (the vector kernel): each acc[i] still adds
+ * x0[i], x1[i], x2[i], x3[i] in that order, one rounding each, but is loaded
+ * and stored once. */
+static void outer_sum4(const reduction *red, double *acc, const char *const *rows, int64_t nk)
+{
+    const nb_vmath *vm = nb__vmath();
+    if (red->dtype == NB_F32)
+        vm->add_rows4_f32(nk, acc, (const float *)rows[0], (const float *)rows[1],
+                          (const float *)rows[2], (const float *)rows[3]);
+    else
+        vm->add_rows4_f64(nk, acc, (const double *)rows[0], (const double *)rows[1],
+                          (const double *)rows[2], (const double *)rows[3]);
+}
+
+/* acc[i] = acc[i] op row[i] for the nk outputs of a chunk; c the centres */
+static void outer_row(const reduction *red, double *acc, const char *row, int64_t nk,
+                      const double *c)
+{
+    const float *xf = (const float *)row;
+    const double *xd = (const double *)row;
+    bool f32 = red->dtype == NB_F32;
+    switch (red->op) { /* one loop per case: they vectorise across outputs */
+    case RED_SUM:
+        if (f32) for (int64_t i = 0; i < nk; i++) acc[i] += xf[i];
+        else for (int64_t i = 0; i < nk; i++) acc[i] += xd[i];
+        break;
+    case RED_PROD:
+        for (int64_t i = 0; i < nk; i++) acc[i] *= f32 ? xf[i] : xd[i];
+        break;
+    case RED_MAX:
+        for (int64_t i = 0; i < nk; i++) acc[i] = fmax_nan(acc[i], f32 ? xf[i] : xd[i]);
+        break;
+    case RED_MIN:
+        for (int64_t i = 0; i < nk; i++) acc[i] = fmin_nan(acc[i], f32 ? xf[i] : xd[i]);
+        break;
+    case RED_SQDEV:
+        for (int64_t i = 0; i < nk; i++) {
+            double x = f32 ? xf[i] : xd[i];
+            acc[i] += (x - c[i]) * (x - c[i]);
+        }
+        break;
+    case RED_SUMEXP:
+        for (int64_t i = 0; i < nk; i++) acc[i] += exp((f32 ? xf[i] : xd[i]) - c[i]);
+        break;
+    }
+}
+
+/* Outputs k0 .. k0 + nk - 1 (within one run of the innermost kept axis) over
+ * the flat reduced positions [r0, r1); result i goes to out[i * out_stride]. */
+static void reduce_outer_block(const reduction *red, int64_t k0, int64_t nk, int64_t r0,
+                               int64_t r1, acc_t *out, int64_t out_stride)
+{
+    const char *p = red->base;
+    int64_t rest = k0;
+    for (int d = red->kd - 1; d >= 0; d--) {
+        p += (rest % red->kshape[d]) * red->kstride[d];
+        rest /= red->kshape[d];
+    }
+    double acc[OUTER_CHUNK];
+    for (int64_t i = 0; i < nk; i++) acc[i] = acc_init(red).f;
+    int64_t idx[NB_MAX_DIMS];
+    rest = r0;
+    for (int d = red->rd - 1; d >= 0; d--) {
+        idx[d] = rest % red->rshape[d];
+        p += idx[d] * red->rstride[d];
+        rest /= red->rshape[d];
+    }
+    const double *c = red->center ? red->center + k0 : NULL;
+    const char *rows[4];
+    int have = 0;
+    for (int64_t r = r0; r < r1; r++) {
+        rows[have++] = p;
+        if (red->op == RED_SUM && have == 4) {
+            outer_sum4(red, acc, rows, nk);
+            have = 0;
+        } else if (red->op != RED_SUM || r == r1 - 1) {
+            for (int j = 0; j < have; j++) outer_row(red, acc, rows[j], nk, c);
+            have = 0;
+        }
+        for (int d = red->rd - 1; d >= 0; d--) { /* next reduced position */
+            p += red->rstride[d];
+            if (++idx[d] < red->rshape[d]) break;
+            p -= red->rshape[d] * red->rstride[d];
+            idx[d] = 0;
+        }
+    }
+    for (int64_t i = 0; i < nk; i++) out[i * out_stride].f = acc[i];
+}
+
+/* Results for every output, into acc[K]. scratch holds the block partials,
+ * part[k * nblocks + b] for output k and block b, combined in block order. */
 static int run_reduction(const reduction *red, nb_ctx *scratch, acc_t *acc)
 {
     int64_t nblocks = red->R ? (red->R + REDUCE_BLOCK - 1) / REDUCE_BLOCK : 1;
-    int64_t items = red->K * nblocks;
-    acc_t *part = nblocks == 1 ? acc : nb_ctx_alloc(scratch, sizeof(acc_t) * (size_t)items, 64);
+    bool outer = outer_walk(red);
+    int64_t inner_len = outer ? red->kshape[red->kd - 1] : 1; /* outputs per kept row */
+    int64_t chunks = outer ? (inner_len + OUTER_CHUNK - 1) / OUTER_CHUNK : 1;
+    int64_t units = outer ? red->K / inner_len * chunks : red->K; /* output groups */
+    int64_t items = units * nblocks;
+    acc_t *part = nblocks == 1 ? acc : nb_ctx_alloc(scratch, sizeof(acc_t) * (size_t)(red->K * nblocks), 64);
     if (!part) return -1;
 #ifdef _OPENMP
     bool parallel = red->K * red->R >= NB_PARALLEL_MIN_ELEMS && items > 1 && !omp_in_parallel();
 #pragma omp parallel for schedule(static) if (parallel)
 #endif
     for (int64_t it = 0; it < items; it++) {
-        int64_t k = it / nblocks, b = it % nblocks;
+        int64_t u = it / nblocks, b = it % nblocks;
         int64_t r0 = b * REDUCE_BLOCK, r1 = r0 + REDUCE_BLOCK < red->R ? r0 + REDUCE_BLOCK : red->R;
-        part[it] = reduce_block(red, k, r0, r1);
+        if (outer) {
+            int64_t row = u / chunks, j0 = u % chunks * OUTER_CHUNK;
+            int64_t nk = inner_len - j0 < OUTER_CHUNK ? inner_len - j0 : OUTER_CHUNK;
+            int64_t k0 = row * inner_len + j0;
+            reduce_outer_block(red, k0, nk, r0, r1, part + k0 * nblocks + b, nblocks);
+        } else {
+            part[it] = reduce_block(red, u, r0, r1);
+        }
     }
     if (nblocks > 1)
         for (int64_t k = 0; k < red->K; k++) {

@@ -66,6 +66,13 @@ typedef struct nb_vmath {
     double (*sumsq_dev_f32)(int64_t n, const float *x, double c);
     double (*sumsq_dev_f64)(int64_t n, const double *x, double c);
     double (*sum_exp_f32)(int64_t n, const float *x, float c);
+    /* Column sums: acc[i] = (((acc[i] + x0[i]) + x1[i]) + x2[i]) + x3[i] for
+     * i < n, in double, each addition rounded on its own (so it is the
+     * same as adding the rows one at a time). */
+    void (*add_rows4_f32)(int64_t n, double *acc, const float *x0, const float *x1,
+                          const float *x2, const float *x3);
+    void (*add_rows4_f64)(int64_t n, double *acc, const double *x0, const double *x1,
+                          const double *x2, const double *x3);
     /* The largest / smallest element, NaN if any element is NaN; n >= 1. */
     float (*max_f32)(int64_t n, const float *x);
     float (*min_f32)(int64_t n, const float *x);

@@ -447,6 +447,30 @@ static double sumsq_dev_f64(int64_t n, const double *x, double c)
     return lanes_combine(lane);
 }
 
+/* Four rows added into acc, DL columns at a time. */
+#define ADD_ROWS4(NAME, T, LOAD)                                                        \
+    static void NAME(int64_t n, double *acc, const T *x0, const T *x1, const T *x2,     \
+                     const T *x3)                                                       \
+    {                                                                                   \
+        int64_t i = 0;                                                                  \
+        for (; i + DL <= n; i += DL) {                                                  \
+            VD a = vd_add(vd_load(acc + i), LOAD(x0 + i));                              \
+            a = vd_add(a, LOAD(x1 + i));                                                \
+            a = vd_add(a, LOAD(x2 + i));                                                \
+            vd_store(acc + i, vd_add(a, LOAD(x3 + i)));                                 \
+        }                                                                               \
+        for (; i < n; i++) {                                                            \
+            double a = acc[i];                                                          \
+            a += x0[i];                                                                 \
+            a += x1[i];                                                                 \
+            a += x2[i];                                                                 \
+            a += x3[i];                                                                 \
+            acc[i] = a;                                                                 \
+        }                                                                               \
+    }
+ADD_ROWS4(add_rows4_f32, float, vd_load_f32)
+ADD_ROWS4(add_rows4_f64, double, vd_load)
+
 /* e^(x - c) for x[0:n] into e (when e is not NULL) and its sum, in lane
  * order. Works through a block of CHUNK values at a time so the exps are
  * summed straight from L1. */
@@ -549,6 +573,7 @@ const nb_vmath NB_VMATH_TABLE = {
     .sub_sv = sub_sv, .div_sv = div_sv,
     .sum_f32 = sum_f32, .sum_f64 = sum_f64,
     .sumsq_dev_f32 = sumsq_dev_f32, .sumsq_dev_f64 = sumsq_dev_f64,
-    .sum_exp_f32 = sum_exp_f32, .max_f32 = max_f32, .min_f32 = min_f32,
+    .sum_exp_f32 = sum_exp_f32, .add_rows4_f32 = add_rows4_f32, .add_rows4_f64 = add_rows4_f64,
+    .max_f32 = max_f32, .min_f32 = min_f32,
     .softmax_row = softmax_row,
 };
