@@ -15,7 +15,9 @@ TCase *tcase_matmul(void);
 TCase *tcase_index(void);
 TCase *tcase_print(void);
 TCase *tcase_null(void);
+TCase *tcase_vmath(void);
+TCase *tcase_gemm(void);
 
-#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul, tcase_index, tcase_print, tcase_null
+#define TENSOR_CASES tcase_creation, tcase_views, tcase_unary, tcase_binary, tcase_inplace, tcase_reduce, tcase_matmul, tcase_index, tcase_print, tcase_null, tcase_vmath, tcase_gemm
 
 #endif

@@ -4,6 +4,7 @@
  * random strided tensors, output types, empty and NaN inputs, errors. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cases.h"
 
@@ -325,6 +326,93 @@ START_TEST(reduce_long_and_thread_count_independent)
 }
 END_TEST
 
+/* Reductions over leading axes (column sums, a bias gradient, batch
+ * statistics) walk many outputs at once; with several blocks along the
+ * reduced axes, several chunks of outputs, and kept axes on both sides. Every
+ * reduction gives the same bits on 1 and 2 threads and the right answer. */
+START_TEST(reduce_over_leading_axes_thread_count_independent)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, 61);
+    struct {
+        int64_t shape[3];
+        int ndim, naxes, axes[2];
+    } cases[] = {
+        {{20000, 5}, 2, 1, {0}},       /* two blocks of 16384 rows */
+        {{40, 5000}, 2, 1, {0}},       /* three chunks of outputs */
+        {{30, 7, 300}, 3, 1, {0}},     /* kept axes 7 x 300 */
+        {{30, 7, 300}, 3, 2, {0, 1}},  /* two reduced axes, walked together */
+        {{9, 2500, 3}, 3, 1, {1}},     /* kept axes on both sides */
+    };
+    int threads = nb_get_num_threads();
+    for (int c = 0; c < TU_LEN(cases); c++)
+        for (int dt = 0; dt < 2; dt++) {
+            nb_dtype dtype = dt ? NB_F64 : NB_F32;
+            nb_tensor *x = tu_random(ctx, &rng, dtype, cases[c].ndim, cases[c].shape);
+            unsigned mask = 0;
+            for (int a = 0; a < cases[c].naxes; a++) mask |= 1u << cases[c].axes[a];
+            expected e = compute_expected(x, mask);
+            for (int red = 0; red < NREDS; red++) {
+                ck_assert_int_eq(nb_set_num_threads(1), 0);
+                nb_tensor *one = reduce(ctx, red, x, cases[c].naxes, cases[c].axes, false, 1);
+                ck_assert_int_eq(nb_set_num_threads(2), 0);
+                nb_tensor *two = reduce(ctx, red, x, cases[c].naxes, cases[c].axes, false, 1);
+                ck_tensor_equal(two, one);
+                for (int64_t k = 0; k < e.K; k++)
+                    ck_assert_close(tu_at(one, k), expected_value(&e, red, k, false, 1),
+                                    dtype == NB_F32 ? (red == PROD ? 1e-5 : 1e-6) : 1e-12);
+            }
+            free_expected(e);
+        }
+    ck_assert_int_eq(nb_set_num_threads(threads), 0);
+    nb_ctx_free(ctx);
+}
+END_TEST
+
+/* The documented order of a sum: fixed blocks of 16384 elements combined in
+ * order; within a block a contiguous run in 32 double lanes (element i of
+ * the run in lane i mod 32, lanes combined pairwise), a strided one (the
+ * elements of a column) one addition after another. Checked bit for bit. */
+START_TEST(reduce_sum_order_is_the_documented_one)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, 62);
+    enum { N = 40000, BLOCK = 16384, LANES = 32 };
+    nb_tensor *x = tu_random(ctx, &rng, NB_F32, NB_SHAPE(N));
+    const float *xs = nb_data(x);
+    double total = 0;
+    for (int64_t b0 = 0; b0 < N; b0 += BLOCK) { /* the whole tensor */
+        double lane[LANES] = {0};
+        for (int64_t i = b0; i < N && i < b0 + BLOCK; i++) lane[(i - b0) % LANES] += xs[i];
+        for (int w = LANES / 2; w >= 1; w /= 2)
+            for (int j = 0; j < w; j++) lane[j] += lane[j + w];
+        total = b0 ? total + lane[0] : lane[0];
+    }
+    nb_tensor *m = nb_reshape(ctx, x, NB_SHAPE(N / 2, 2));
+    double col[2] = {0, 0}; /* the columns of [20000, 2]: two blocks each */
+    for (int j = 0; j < 2; j++) {
+        double part[2] = {0, 0};
+        for (int64_t i = 0; i < N / 2; i++) part[i / BLOCK] += xs[2 * i + j];
+        col[j] = part[0] + part[1];
+    }
+    int threads = nb_get_num_threads();
+    for (int t = 1; t <= 2; t++) {
+        ck_assert_int_eq(nb_set_num_threads(t), 0);
+        float got = (float)nb_item(nb_sum(ctx, x, NB_ALL_AXES, false)), want = (float)total;
+        ck_assert(memcmp(&got, &want, sizeof got) == 0);
+        nb_tensor *cs = nb_sum(ctx, m, NB_AXES(0), false);
+        for (int j = 0; j < 2; j++) {
+            float g = ((const float *)nb_data(cs))[j], w = (float)col[j];
+            ck_assert(memcmp(&g, &w, sizeof g) == 0);
+        }
+    }
+    ck_assert_int_eq(nb_set_num_threads(threads), 0);
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- special inputs ------------------------------------------------------------ */
 
 START_TEST(reduce_nan_propagates)
@@ -603,6 +691,8 @@ TCase *tcase_reduce(void)
     tcase_add_test(tc, reduce_matches_reference_over_every_axis_set);
     tcase_add_test(tc, reduce_eight_dimensions);
     tcase_add_test(tc, reduce_long_and_thread_count_independent);
+    tcase_add_test(tc, reduce_over_leading_axes_thread_count_independent);
+    tcase_add_test(tc, reduce_sum_order_is_the_documented_one);
     tcase_add_test(tc, reduce_nan_propagates);
     tcase_add_test(tc, reduce_empty);
     tcase_add_test(tc, logsumexp_is_stable);
