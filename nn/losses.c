@@ -9,12 +9,20 @@
  * Ignored rows count for nothing; the mean divides by sum_i w_{y_i} over the
  * counted rows (PyTorch 1.13's rule). Since sum_c d(-ls_c)/dz_j = p_j - [c = j],
  *   dz_ij = g_i (p_ij s_i - q_ij),   s_i = sum_c q_ic,
- * written with nb_softmax so that it differentiates again.
+ * written with nb_softmax so that it differentiates again when the backward
+ * pass is itself recorded (create_graph); otherwise, for f32, computed in
+ * one pass per row from the softmax row kernel. f32 rows get their log-sum-
+ * exp from the vector kernels (tensor/kernels/vmath.h); rows run in parallel
+ * and the loss sums them in row order, so the bits do not depend on threads.
  *
  * The other losses are short compositions of differentiable tensor ops. */
 #include <math.h>
 
 #include "nn_internal.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 typedef nb__ce_attrs ce_attrs;
 
@@ -60,22 +68,27 @@ static int ce_inputs(nb_ctx *ctx, nb_tensor *const *in, int n, nb_tensor **z, nb
     return *z && *t && (n < 3 || *w) ? 0 : -1;
 }
 
-#define DEFINE_CE_ROW(SUFFIX, T)                                                            \
+static double lse_f64(const double *z, int64_t C)
+{
+    double m = z[0], sum = 0;
+    for (int64_t c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
+    for (int64_t c = 0; c < C; c++) sum += exp(z[c] - m);
+    return m + log(sum);
+}
+
+#define DEFINE_CE_ROW(SUFFIX, T, LSE)                                                       \
     /* returns (1 - e) a nll + (e / C) sum_c w_c (lse - z_c) for one row */                 \
     static double ce_row_##SUFFIX(const T *z, int64_t C, int64_t y, double a,               \
                                   const nb_tensor *w, double e)                             \
     {                                                                                       \
-        double m = z[0], sum = 0, smooth = 0;                                               \
-        for (int64_t c = 1; c < C; c++) m = z[c] > m ? z[c] : m;                            \
-        for (int64_t c = 0; c < C; c++) sum += exp((double)z[c] - m);                       \
-        double lse = m + log(sum);                                                          \
+        double lse = LSE(z, C), smooth = 0;                                                 \
         if (e != 0)                                                                         \
             for (int64_t c = 0; c < C; c++)                                                 \
                 smooth += (w ? nb__get_f(nb_data(w), w->dtype, c) : 1) * (lse - z[c]);       \
         return (1 - e) * a * (lse - z[y]) + e / (double)C * smooth;                         \
     }
-DEFINE_CE_ROW(f32, float)
-DEFINE_CE_ROW(f64, double)
+DEFINE_CE_ROW(f32, float, nb__row_logsumexp_f32)
+DEFINE_CE_ROW(f64, double, lse_f64)
 
 static nb_tensor *ce_forward(nb_ctx *ctx, nb_tensor *const *in, int n, const void *attrs)
 {
@@ -86,21 +99,69 @@ static nb_tensor *ce_forward(nb_ctx *ctx, nb_tensor *const *in, int n, const voi
     int64_t N = z->shape[0], C = z->shape[1];
     if (ce_rows_of("nb_cross_entropy", ctx, t, w, C, at, &r)) return NULL;
     nb_tensor *loss = nb_empty(ctx, z->dtype, NB_SHAPE(N));
-    if (!loss) return NULL;
+    double *li = nb_ctx_alloc(ctx, sizeof(double) * (size_t)(N ? N : 1), 64);
+    if (!loss || !li) return NULL;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (N * C >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel())
+#endif
+    for (int64_t i = 0; i < N; i++) {
+        int64_t y = nb__get_index(t, i);
+        li[i] = 0;
+        if (!(at->ignore && y == at->ignore_index)) {
+            li[i] = z->dtype == NB_F32 ? ce_row_f32((const float *)nb_data(z) + i * C, C, y, r.a[i], w, at->smoothing)
+                                       : ce_row_f64((const double *)nb_data(z) + i * C, C, y, r.a[i], w, at->smoothing);
+        }
+    }
     double total = 0;
     for (int64_t i = 0; i < N; i++) {
-        double li = 0;
-        int64_t y = nb__get_index(t, i);
-        if (!(at->ignore && y == at->ignore_index)) {
-            li = z->dtype == NB_F32 ? ce_row_f32((const float *)nb_data(z) + i * C, C, y, r.a[i], w, at->smoothing)
-                                    : ce_row_f64((const double *)nb_data(z) + i * C, C, y, r.a[i], w, at->smoothing);
-        }
-        nb__set_f(nb_data(loss), loss->dtype, i, li);
-        total += li;
+        nb__set_f(nb_data(loss), loss->dtype, i, li[i]);
+        total += li[i];
     }
     if (at->reduction == NB_REDUCE_NONE) return loss;
     double v = at->reduction == NB_REDUCE_SUM ? total : total / r.denom; /* 0/0: NaN, as PyTorch */
     return nb_scalar(ctx, z->dtype, v);
+}
+
+/* dz = g (p s - q) for f32 logits in one pass per row, when the backward is
+ * not recorded: p from the softmax row kernel, written straight into dz. */
+static nb_tensor *ce_backward_f32(nb_ctx *ctx, const ce_attrs *at, nb_tensor *z, nb_tensor *t,
+                                  nb_tensor *w, const ce_rows *r, nb_tensor *g)
+{
+    int64_t N = z->shape[0], C = z->shape[1];
+    nb_tensor *dz = nb_empty(ctx, NB_F32, NB_SHAPE(N, C)), *gc = nb_contiguous(ctx, g);
+    double *qs = nb_ctx_alloc(ctx, sizeof(double) * (size_t)(C ? C : 1), 64);
+    if (!dz || !gc || !qs) return NULL;
+    double scale = at->reduction == NB_REDUCE_MEAN ? 1 / r->denom : 1, e = at->smoothing;
+    double qsum = 0; /* the smoothing part of q_ic (the same for every counted row) and its sum */
+    for (int64_t c = 0; c < C; c++) {
+        qs[c] = e / (double)C * (w ? nb__get_f(nb_data(w), w->dtype, c) : 1) * scale;
+        qsum += qs[c];
+    }
+    const float *zd = nb_data(z);
+    float *d = nb_data(dz);
+    bool per_row = at->reduction == NB_REDUCE_NONE;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (N * C >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel())
+#endif
+    for (int64_t i = 0; i < N; i++) {
+        float *di = d + i * C;
+        int64_t y = nb__get_index(t, i);
+        if (at->ignore && y == at->ignore_index) {
+            for (int64_t c = 0; c < C; c++) di[c] = 0;
+            continue;
+        }
+        double gi = nb__get_f(nb_data(gc), gc->dtype, per_row ? i : 0);
+        double qy = (1 - e) * r->a[i] * scale, si = qsum + qy;
+        nb__row_softmax_f32(zd + i * C, di, C, false);
+        if (e != 0) {
+            for (int64_t c = 0; c < C; c++) di[c] = (float)(gi * (di[c] * si - qs[c]));
+        } else {
+            float f = (float)(gi * si);
+            for (int64_t c = 0; c < C; c++) di[c] *= f;
+        }
+        di[y] = (float)(di[y] - gi * qy);
+    }
+    return dz;
 }
 
 /* dz = g (p s - q), see the top of the file. */
@@ -114,6 +175,8 @@ static int ce_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_tensor
     if (ce_inputs(ctx, inputs, n, &z, &t, &w)) return -1;
     int64_t N = z->shape[0], C = z->shape[1];
     if (ce_rows_of("nb_cross_entropy", ctx, t, w, C, at, &r)) return -1;
+    if (z->dtype == NB_F32 && !nb_is_grad_enabled()) /* not recorded: one fused pass */
+        return (gin[0] = ce_backward_f32(ctx, at, z, t, w, &r, g)) ? 0 : -1;
     nb_tensor *q = nb_zeros(ctx, NB_F64, NB_SHAPE(N, C)), *s = nb_empty(ctx, NB_F64, NB_SHAPE(N, 1));
     if (!q || !s) return -1;
     double scale = at->reduction == NB_REDUCE_MEAN ? 1 / r.denom : 1, e = at->smoothing;

@@ -82,6 +82,63 @@ START_TEST(cross_entropy_and_nll_gradcheck)
 }
 END_TEST
 
+/* f32 logits take their own paths (the vector log-sum-exp forward, a fused
+ * backward unless the backward is recorded): they agree with f64 to f32
+ * precision in every option, and give the same bits on 1 and 2 threads. */
+START_TEST(cross_entropy_f32_agrees_with_f64)
+{
+    nb_ctx *c = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, 29);
+    int64_t N = 300, C = 129; /* enough for the rows to run in parallel */
+    nb_tensor *x64 = nb_rand_normal(c, &rng, NB_F64, NB_SHAPE(N, C), 0, 3);
+    nb_tensor *x32 = nb_cast(c, x64, NB_F32);
+    x64 = nb_cast(c, x32, NB_F64); /* the same values on both sides */
+    nb_tensor *t = nb_rand_int(c, &rng, NB_I64, NB_SHAPE(N), 0, C);
+    for (int64_t i = 0; i < N; i += 7) ((int64_t *)nb_data(t))[i] = -100;
+    nb_tensor *w = nb_rand_uniform(c, &rng, NB_F64, NB_SHAPE(C), 0.5, 2);
+    /* loss . v: an upstream gradient that differs by row (for NB_REDUCE_NONE) */
+    nb_tensor *v64 = nb_rand_uniform(c, &rng, NB_F64, NB_SHAPE(N), 0.5, 1.5);
+    nb_tensor *v32 = nb_cast(c, v64, NB_F32);
+    nb_cross_entropy_opts opts[] = {
+        {.ignore = true, .ignore_index = -100},
+        {.ignore = true, .ignore_index = -100, .reduction = NB_REDUCE_SUM},
+        {.ignore = true, .ignore_index = -100, .reduction = NB_REDUCE_NONE},
+        {.weight = w, .ignore = true, .ignore_index = -100, .label_smoothing = 0.1},
+        {.weight = w, .ignore = true, .ignore_index = -100, .label_smoothing = 0.3, .reduction = NB_REDUCE_NONE},
+    };
+    nb_requires_grad_(x64, true);
+    nb_requires_grad_(x32, true);
+    int threads = nb_get_num_threads();
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
+        nb_zero_grad(x64);
+        nb_tensor *l64 = nb_cross_entropy(c, x64, t, &opts[k]);
+        ck_assert_int_eq(nb_backward(nb_sum(c, nb_mul(c, l64, v64), NB_ALL_AXES, false)), 0);
+        nb_tensor *g64 = nb_cast(c, nb_grad(x64), NB_F32);
+        nb_tensor *l[2], *g[2];
+        for (int th = 1; th <= 2; th++) {
+            ck_assert_int_eq(nb_set_num_threads(th), 0);
+            nb_zero_grad(x32);
+            l[th - 1] = nb_cross_entropy(c, x32, t, &opts[k]);
+            ck_assert_int_eq(nb_backward(nb_sum(c, nb_mul(c, l[th - 1], v32), NB_ALL_AXES, false)), 0);
+            g[th - 1] = nb_clone(c, nb_grad(x32));
+        }
+        ck_assert_int_eq(nb_set_num_threads(threads), 0);
+        ck_tensor_equal(l[1], l[0]);
+        ck_tensor_equal(g[1], g[0]);
+        ck_assert(nb_allclose(nb_cast(c, l[0], NB_F64), nb_detach(c, l64), 1e-5, 1e-6, false));
+        ck_assert(nb_allclose(g[0], g64, 1e-4, 1e-7, false));
+        /* recorded backward (create_graph): the composed path, same gradient */
+        nb_zero_grad(x32);
+        nb_tensor *lr = nb_cross_entropy(c, x32, t, &opts[k]);
+        ck_assert_int_eq(nb_backward_ex(nb_sum(c, nb_mul(c, lr, v32), NB_ALL_AXES, false),
+                                        &(nb_backward_opts){.create_graph = true}), 0);
+        ck_assert(nb_allclose(nb_detach(c, nb_grad(x32)), g[0], 1e-5, 1e-7, false));
+    }
+    nb_ctx_free(c);
+}
+END_TEST
+
 START_TEST(nll_matches_pytorch)
 {
     nb_ctx *c = nb_ctx_new();
@@ -201,6 +258,7 @@ TCase *tcase_nn_losses(void)
     tcase_add_test(tc, cross_entropy_matches_pytorch);
     tcase_add_test(tc, cross_entropy_takes_extra_axes_like_pytorch);
     tcase_add_test(tc, cross_entropy_and_nll_gradcheck);
+    tcase_add_test(tc, cross_entropy_f32_agrees_with_f64);
     tcase_add_test(tc, nll_matches_pytorch);
     tcase_add_test(tc, class_losses_check_their_inputs);
     tcase_add_test(tc, regression_losses_match_pytorch);
