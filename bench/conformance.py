@@ -77,6 +77,35 @@ def cross_entropy(i, a):
                            label_smoothing=a["smoothing"], reduction=["mean", "sum", "none"][a["reduction"]])
 
 
+RED = ["mean", "sum", "none"]
+
+
+def composite_nll(i, a):
+    ignore = int(a["a"][2])
+    return F.nll_loss(i[0], i[1], weight=i[2], ignore_index=ignore if ignore >= 0 else -100,
+                      reduction=RED[int(a["a"][0])])
+
+
+def hinge(i, a):
+    loss = torch.relu(a["a"][1] - i[1] * i[0])
+    return {"mean": loss.mean(), "sum": loss.sum(), "none": loss}[RED[int(a["a"][0])]]
+
+
+# nn's composite layers and losses (see nabla-conformance); attrs "a": [reduction, x, y, z]
+NN_COMPOSITES = {
+    "mse_loss": lambda i, a: F.mse_loss(i[0], i[1], reduction=RED[int(a["a"][0])]),
+    "l1_loss": lambda i, a: F.l1_loss(i[0], i[1], reduction=RED[int(a["a"][0])]),
+    "huber_loss": lambda i, a: F.huber_loss(i[0], i[1], delta=a["a"][1], reduction=RED[int(a["a"][0])]),
+    "bce_with_logits": lambda i, a: F.binary_cross_entropy_with_logits(i[0], i[1], weight=i[2], pos_weight=i[3],
+                                                                       reduction=RED[int(a["a"][0])]),
+    "hinge_loss": hinge,
+    "nll_loss": composite_nll,
+    "multi_margin_loss": lambda i, a: F.multi_margin_loss(i[0], i[1], p=int(a["a"][3]), margin=a["a"][1], weight=i[2],
+                                                          reduction=RED[int(a["a"][0])]),
+    "avg_pool2d": lambda i, a: F.avg_pool2d(i[0], int(a["a"][0]), int(a["a"][1]), int(a["a"][2])),
+    "embedding": lambda i, a: F.embedding(i[1], i[0]),
+}
+
 # nn's ops (layers and losses), against torch.nn.functional
 NN_OPS = {
     "linear": lambda i, a: F.linear(i[0], i[1], i[2]),
@@ -156,6 +185,7 @@ OPS = {
     "take": lambda i, a: take(i[0], i[1], a["axis"]),
     "masked_select": lambda i, a: torch.masked_select(i[0], i[1]),
     **NN_OPS,
+    **NN_COMPOSITES,
 }
 
 
