@@ -36,6 +36,7 @@ int nb__broadcast_shapes(const char *op, int na, const int64_t *sa, int nb,
 
 void nb__loop_init(nb__loop *L, int ndim, const int64_t *shape)
 {
+    L->min_parallel = NB_PARALLEL_MIN_ELEMS;
     L->nops = 0; /* nb__loop_add fills every field it will read */
     L->ndim = ndim;
     for (int i = 0; i < ndim; i++) L->shape[i] = shape[i];
@@ -111,13 +112,13 @@ static void run_rows(const nb__loop *L, int64_t r0, int64_t r1, int64_t j0, int6
     }
 }
 
-static int threads_for(int64_t total)
+static int threads_for(const nb__loop *L, int64_t total)
 {
 #ifdef _OPENMP
-    if (total < NB_PARALLEL_MIN_ELEMS || omp_in_parallel()) return 1;
+    if (total < L->min_parallel || omp_in_parallel()) return 1;
     return omp_get_max_threads();
 #else
-    (void)total;
+    (void)L, (void)total;
     return 1;
 #endif
 }
@@ -127,7 +128,7 @@ static bool run_flat(const nb__loop *L, nb__row_fn fn, void *arg)
 {
     int64_t n = 1;
     for (int i = 0; i < L->ndim; i++) n *= L->shape[i];
-    if (n >= NB_PARALLEL_MIN_ELEMS) return false;
+    if (n >= L->min_parallel) return false;
     int64_t strides[NB_LOOP_MAX_OPS];
     for (int k = 0; k < L->nops; k++) {
         /* contiguous in C order means each stride is the product of the sizes after it */
@@ -150,7 +151,7 @@ static void run(nb__loop *L, nb__row_fn fn, void *arg, bool may_split)
     simplify(L);
     int64_t n = L->shape[L->ndim - 1], rows = 1;
     for (int i = 0; i < L->ndim - 1; i++) rows *= L->shape[i];
-    int threads = may_split ? threads_for(rows * n) : 1;
+    int threads = may_split ? threads_for(L, rows * n) : 1;
     if (threads <= 1) {
         run_rows(L, 0, rows, 0, n, fn, arg);
         return;
@@ -160,11 +161,13 @@ static void run(nb__loop *L, nb__row_fn fn, void *arg, bool may_split)
 #pragma omp parallel for schedule(static) num_threads(threads)
         for (int t = 0; t < threads; t++)
             run_rows(L, rows * t / threads, rows * (t + 1) / threads, 0, n, fn, arg);
-    } else { /* few long rows: split each row */
+    } else { /* few long rows: split each row, at multiples of 16 elements
+              * (a 64-byte line of floats) so no thread starts mid-vector */
         for (int64_t r = 0; r < rows; r++) {
 #pragma omp parallel for schedule(static) num_threads(threads)
             for (int t = 0; t < threads; t++)
-                run_rows(L, r, r + 1, n * t / threads, n * (t + 1) / threads, fn, arg);
+                run_rows(L, r, r + 1, n * t / threads / 16 * 16,
+                         t + 1 == threads ? n : n * (t + 1) / threads / 16 * 16, fn, arg);
         }
     }
 #endif

@@ -70,8 +70,8 @@ static nb_tensor *softmax(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, 
     const nb_vmath *vm = nb__vmath();
     char *src = nb_data(last), *dst = nb_data(out);
     int64_t row_bytes = n * (int64_t)nb_dtype_size(out->dtype);
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (rows * n >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel())
+#ifdef _OPENMP /* an exp an element: parallel from half the cheap ops' size (tensor_internal.h) */
+#pragma omp parallel for schedule(static) if (rows * n >= NB_PARALLEL_MIN_ELEMS / 2 && !omp_in_parallel())
 #endif
     for (int64_t r = 0; r < rows; r++) {
         if (f32)

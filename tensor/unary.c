@@ -140,22 +140,27 @@ INT_UNARY(relu, x < 0 ? (T)0 : x)
 INT_UNARY(clamp, (double)x < prm->a ? (T)prm->a : (double)x > prm->b ? (T)prm->b : x)
 INT_UNARY(pow, (T)nb__int_pow(x, (int64_t)prm->a))
 
-#define FLOAT_ONLY(OP) {"nb_" #OP, OP##_f32, OP##_f64, NULL, NULL}
-#define ANY_TYPE(OP) {"nb_" #OP, OP##_f32, OP##_f64, OP##_i32, OP##_i64}
-#define VEC_FLOAT_ONLY(OP) {"nb_" #OP, OP##_vf32, OP##_f64, NULL, NULL}
-#define VEC_ANY_TYPE(OP) {"nb_" #OP, OP##_vf32, OP##_f64, OP##_i32, OP##_i64}
+/* COST: how many times a cheap op (+, a copy) an element costs, roughly;
+ * the loop goes parallel from NB_PARALLEL_MIN_ELEMS / COST elements (see
+ * tensor_internal.h for the measurement). */
+#define FLOAT_ONLY(OP, COST) {"nb_" #OP, OP##_f32, OP##_f64, NULL, NULL, COST}
+#define ANY_TYPE(OP, COST) {"nb_" #OP, OP##_f32, OP##_f64, OP##_i32, OP##_i64, COST}
+#define VEC_FLOAT_ONLY(OP, COST) {"nb_" #OP, OP##_vf32, OP##_f64, NULL, NULL, COST}
+#define VEC_ANY_TYPE(OP, COST) {"nb_" #OP, OP##_vf32, OP##_f64, OP##_i32, OP##_i64, COST}
 
 typedef struct {
     const char *name; /* the public function, for messages */
     nb__row_fn f32, f64, i32, i64; /* integer rows NULL: ints become f32 */
+    int cost;
 } unary_def;
 
 static const unary_def unary_ops[] = {
-    ANY_TYPE(neg), ANY_TYPE(abs), VEC_FLOAT_ONLY(exp), VEC_FLOAT_ONLY(log), FLOAT_ONLY(log1p),
-    FLOAT_ONLY(sqrt), FLOAT_ONLY(rsqrt), FLOAT_ONLY(sin), FLOAT_ONLY(cos), VEC_FLOAT_ONLY(tanh),
-    VEC_FLOAT_ONLY(sigmoid), VEC_ANY_TYPE(relu), FLOAT_ONLY(leaky_relu), VEC_FLOAT_ONLY(gelu),
-    FLOAT_ONLY(softplus), ANY_TYPE(sign), ANY_TYPE(clamp),
-    {"nb_pow_scalar", pow_f32, pow_f64, pow_i32, pow_i64}, FLOAT_ONLY(erf),
+    ANY_TYPE(neg, 1), ANY_TYPE(abs, 1), VEC_FLOAT_ONLY(exp, 2), VEC_FLOAT_ONLY(log, 2),
+    FLOAT_ONLY(log1p, 8), FLOAT_ONLY(sqrt, 2), FLOAT_ONLY(rsqrt, 2), FLOAT_ONLY(sin, 8),
+    FLOAT_ONLY(cos, 8), VEC_FLOAT_ONLY(tanh, 8), VEC_FLOAT_ONLY(sigmoid, 8), VEC_ANY_TYPE(relu, 1),
+    FLOAT_ONLY(leaky_relu, 1), VEC_FLOAT_ONLY(gelu, 8), FLOAT_ONLY(softplus, 8), ANY_TYPE(sign, 1),
+    ANY_TYPE(clamp, 1), {"nb_pow_scalar", pow_f32, pow_f64, pow_i32, pow_i64, 8},
+    FLOAT_ONLY(erf, 8),
 };
 
 static nb__row_fn row_for(const unary_def *def, nb_dtype dtype)
@@ -185,6 +190,7 @@ static nb_tensor *compute(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary
     nb__loop_init(&L, out->ndim, out->shape);
     nb__loop_add(&L, out);
     nb__loop_add(&L, in);
+    L.min_parallel = NB_PARALLEL_MIN_ELEMS / def->cost;
     nb__loop_run(&L, row_for(def, dtype), &prm);
     return out;
 }
