@@ -22,5 +22,6 @@ int bench_matmul(int argc, char **argv);
 int bench_autograd(int argc, char **argv);
 int bench_nn(int argc, char **argv);
 int bench_csv(int argc, char **argv);
+int bench_softmax_ce(int argc, char **argv);
 
 #endif

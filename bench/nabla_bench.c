@@ -16,6 +16,7 @@ static const struct {
     {"autograd", bench_autograd, "graph overhead: 100k-op chain, MLP step"},
     {"matmul", bench_matmul, "f32 GEMM vs OpenBLAS (separate process)"},
     {"csv", bench_csv, "load a 1M x 20 numeric CSV: rows/s and peak memory"},
+    {"softmax_ce", bench_softmax_ce, "softmax cross-entropy 4096x1000, forward and backward"},
     {"nn", bench_nn, "seconds per Fashion-MNIST epoch: mlp or cnn (Adam, batch 128)"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
