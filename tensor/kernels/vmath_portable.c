@@ -79,6 +79,18 @@ static inline double nb_bitsd(uint64_t u)
 #define vi_sll(a, k) ((a) << (k))
 #define vi_sra(a, k) ((uint32_t)((int32_t)(a) >> (k)))
 
+/* ---- f32 streaming kernels: 1 lane ---- */
+#define S float
+#define SL 1
+#define s_load(p) (*(p))
+#define s_store(p, x) (*(p) = (x))
+#define s_set1(s) ((float)(s))
+#define s_add(a, b) ((a) + (b))
+#define s_sub(a, b) ((a) - (b))
+#define s_mul(a, b) ((a) * (b))
+#define s_div(a, b) ((a) / (b))
+#define s_relu(x) ((x) < 0 ? 0.0f : (x))
+
 /* ---- f64: 1 lane ---- */
 #define VD double
 #define VDI uint64_t
