@@ -18,6 +18,7 @@
 
 typedef struct {
     double alpha; /* axpy: a + alpha b */
+    bool stream;  /* a vector kernel writes the output with non-temporal stores */
 } binary_arg;
 
 /* a and b are the operands, prm->alpha the scalar of axpy. */
@@ -105,17 +106,18 @@ COMPARE_ROWS(uint8_t, bool)
     {                                                                                   \
         const int64_t e = (int64_t)sizeof(float);                                       \
         const nb_vmath *vm = nb__vmath();                                               \
+        bool stream = ((const binary_arg *)arg)->stream;                                \
         float *y = (float *)p[0];                                                       \
         const float *A = (const float *)p[1], *B = (const float *)p[2];                 \
         if (s[0] != e || (s[1] != e && s[1] != 0) || (s[2] != e && s[2] != 0) ||        \
             (s[1] == 0 && s[2] == 0))                                                   \
             OP##_f32(n, p, s, arg);                                                     \
         else if (s[1] == e && s[2] == e)                                                \
-            vm->OP##_vv(n, A, B, y);                                                    \
+            vm->OP##_vv(n, A, B, y, stream);                                            \
         else if (s[2] == 0)                                                             \
-            vm->OP##_vs(n, A, B[0], y);                                                 \
+            vm->OP##_vs(n, A, B[0], y, stream);                                         \
         else                                                                            \
-            vm->SV(n, B, A[0], y);                                                      \
+            vm->SV(n, B, A[0], y, stream);                                              \
     }
 VEC_ROW(add, add_vs) /* s + b = b + s */
 VEC_ROW(sub, sub_sv)
@@ -205,7 +207,8 @@ static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tens
         nb__loop_add(&L, out);
         nb__loop_add(&L, pa);
         nb__loop_add(&L, pb);
-        binary_arg prm = {alpha};
+        binary_arg prm = {alpha, nb_is_contiguous(out) &&
+                                     nb_numel(out) * (int64_t)nb_dtype_size(out->dtype) >= NB_STREAM_MIN_BYTES};
         nb__loop_run(&L, rows[op][ct], &prm);
         nb__bump_version(out);
     }

@@ -129,6 +129,14 @@ void nb__loop_run_ordered(nb__loop *L, nb__row_fn fn, void *arg);
  * the threshold does not try to guess that. */
 #define NB_PARALLEL_MIN_ELEMS 32768
 
+/* Outputs of at least this many bytes are written with non-temporal stores
+ * by the vector kernels (+ - * /, relu, exp, log: see kernels/vmath.h): an
+ * output this big cannot stay in the last-level cache for whoever reads it
+ * next (32 MB on the Zen 4 these run on; sysconf reports the host's 320 MB
+ * in this VM, so a fixed figure), and skipping the read-for-ownership of
+ * each line cuts an add's memory traffic from 16 to 12 bytes an element. */
+#define NB_STREAM_MIN_BYTES ((int64_t)32 << 20)
+
 /* ---- softmax rows, for the layers above (nn's cross-entropy) -------------- */
 
 /* y = softmax(x), or log_softmax(x) with log_space, of one contiguous f32

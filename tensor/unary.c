@@ -19,6 +19,7 @@
 
 typedef struct {
     double a, b; /* slope, bounds or exponent, by op */
+    bool stream; /* a vector kernel writes the output with non-temporal stores */
 } unary_arg;
 
 #define UNARY_BODY(EXPR)                                                             \
@@ -85,10 +86,10 @@ FLOAT_UNARY(pow, pow(x, (T)prm->a))
 FLOAT_UNARY(erf, erf(x))
 
 /* f32 rows through a vector kernel. */
-static void vmap_row(int64_t n, char *const *p, const int64_t *s, nb__vmap_fn f)
+static void vmap_row(int64_t n, char *const *p, const int64_t *s, nb__vmap_fn f, bool stream)
 {
     if (s[0] == (int64_t)sizeof(float) && s[1] == (int64_t)sizeof(float)) {
-        f(n, (const float *)p[1], (float *)p[0]);
+        f(n, (const float *)p[1], (float *)p[0], stream);
         return;
     }
     enum { BUF = 256 };
@@ -96,7 +97,7 @@ static void vmap_row(int64_t n, char *const *p, const int64_t *s, nb__vmap_fn f)
     for (int64_t i0 = 0; i0 < n; i0 += BUF) {
         int64_t m = n - i0 < BUF ? n - i0 : BUF;
         for (int64_t i = 0; i < m; i++) buf[i] = *(const float *)(p[1] + (i0 + i) * s[1]);
-        f(m, buf, buf);
+        f(m, buf, buf, false);
         for (int64_t i = 0; i < m; i++) *(float *)(p[0] + (i0 + i) * s[0]) = buf[i];
     }
 }
@@ -104,8 +105,7 @@ static void vmap_row(int64_t n, char *const *p, const int64_t *s, nb__vmap_fn f)
 #define VMAP_UNARY(OP)                                                                  \
     static void OP##_vf32(int64_t n, char *const *p, const int64_t *s, void *arg)       \
     {                                                                                   \
-        (void)arg;                                                                      \
-        vmap_row(n, p, s, nb__vmath()->OP);                                             \
+        vmap_row(n, p, s, nb__vmath()->OP, ((const unary_arg *)arg)->stream);           \
     }
 VMAP_UNARY(exp)
 VMAP_UNARY(log)
@@ -191,6 +191,7 @@ static nb_tensor *compute(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary
     nb__loop_add(&L, out);
     nb__loop_add(&L, in);
     L.min_parallel = NB_PARALLEL_MIN_ELEMS / def->cost;
+    prm.stream = nb_numel(out) * (int64_t)nb_dtype_size(dtype) >= NB_STREAM_MIN_BYTES;
     nb__loop_run(&L, row_for(def, dtype), &prm);
     return out;
 }
@@ -209,7 +210,7 @@ static nb_tensor *unary(nb__op_site *site, nb_ctx *ctx, const unary_def *def, nb
     nb_tensor *nb_##OP(nb_ctx *ctx, nb_tensor *x)                                       \
     {                                                                                   \
         static nb__op_site site = {.name = #OP};                                        \
-        return unary(&site, ctx, &unary_ops[OP_##OP], x, (unary_arg){0, 0}, INT_OK);    \
+        return unary(&site, ctx, &unary_ops[OP_##OP], x, (unary_arg){0, 0, false}, INT_OK);    \
     }
 
 enum {
@@ -242,7 +243,7 @@ nb_tensor *nb_leaky_relu(nb_ctx *ctx, nb_tensor *x, double negative_slope)
         return NULL;
     }
     static nb__op_site site = {.name = "leaky_relu"};
-    return unary(&site, ctx, &unary_ops[OP_leaky_relu], x, (unary_arg){negative_slope, 0}, false);
+    return unary(&site, ctx, &unary_ops[OP_leaky_relu], x, (unary_arg){negative_slope, 0, false}, false);
 }
 
 nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
@@ -263,7 +264,7 @@ nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
         high = fmax(high, bottom);
     }
     static nb__op_site site = {.name = "clamp"};
-    return unary(&site, ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high}, integral);
+    return unary(&site, ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high, false}, integral);
 }
 
 /* Integers stay integers for integral exponents, as in NumPy. */
@@ -271,5 +272,5 @@ nb_tensor *nb_pow_scalar(nb_ctx *ctx, nb_tensor *x, double exponent)
 {
     bool integral = exponent == floor(exponent) && fabs(exponent) < 9e18;
     static nb__op_site site = {.name = "pow_scalar"};
-    return unary(&site, ctx, &unary_ops[OP_pow], x, (unary_arg){exponent, 0}, integral);
+    return unary(&site, ctx, &unary_ops[OP_pow], x, (unary_arg){exponent, 0, false}, integral);
 }

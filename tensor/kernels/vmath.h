@@ -33,12 +33,15 @@
 
 #define NB_VMATH_LANES 32
 
-/* y[i] = f(x[i]) for i < n */
-typedef void (*nb__vmap_fn)(int64_t n, const float *x, float *y);
+/* y[i] = f(x[i]) for i < n. With `stream`, y is written with non-temporal
+ * stores, which do not read y's lines into the cache first and do not keep
+ * them there: for outputs too big to stay in cache anyway (the callers use
+ * NB_STREAM_MIN_BYTES). tanh, sigmoid and gelu, bound by arithmetic, ignore it. */
+typedef void (*nb__vmap_fn)(int64_t n, const float *x, float *y, bool stream);
 /* y[i] = a[i] op b[i] */
-typedef void (*nb__vbin_fn)(int64_t n, const float *a, const float *b, float *y);
+typedef void (*nb__vbin_fn)(int64_t n, const float *a, const float *b, float *y, bool stream);
 /* y[i] = a[i] op s (or s op a[i] for the _sv forms) */
-typedef void (*nb__vbin_scalar_fn)(int64_t n, const float *a, float s, float *y);
+typedef void (*nb__vbin_scalar_fn)(int64_t n, const float *a, float s, float *y, bool stream);
 
 typedef struct nb_vmath {
     const char *isa; /* "avx512", "avx2", "portable" */

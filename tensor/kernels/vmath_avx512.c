@@ -32,6 +32,7 @@ static inline __mmask16 nb_vmask16(int n) { return (__mmask16)((1u << n) - 1u); 
 #define v_store(p, x) _mm512_storeu_ps(p, x)
 #define v_load_n(p, n) _mm512_maskz_loadu_ps(nb_vmask16(n), p)
 #define v_store_n(p, x, n) _mm512_mask_storeu_ps(p, nb_vmask16(n), x)
+#define v_stream(p, x) _mm512_stream_ps(p, x)
 #define v_set1(s) _mm512_set1_ps(s)
 #define v_add(a, b) _mm512_add_ps(a, b)
 #define v_sub(a, b) _mm512_sub_ps(a, b)
@@ -63,6 +64,8 @@ static inline __mmask16 nb_vmask16(int n) { return (__mmask16)((1u << n) - 1u); 
 #define SL 4
 #define s_load(p) _mm_loadu_ps(p)
 #define s_store(p, x) _mm_storeu_ps(p, x)
+#define s_stream(p, x) _mm_stream_ps(p, x)
+#define s_fence() _mm_sfence()
 #define s_set1(s) _mm_set1_ps(s)
 #define s_add(a, b) _mm_add_ps(a, b)
 #define s_sub(a, b) _mm_sub_ps(a, b)

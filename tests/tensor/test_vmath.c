@@ -31,6 +31,13 @@
 #include <omp.h>
 #endif
 
+/* An assertion for inner loops: Check records every ck_assert that passes
+ * (a write to its log), which a loop over millions of elements cannot pay. */
+#define REQUIRE(cond, ...)                                                              \
+    do {                                                                                \
+        if (!(cond)) ck_abort_msg(__VA_ARGS__);                                         \
+    } while (0)
+
 /* ---- the path in use ------------------------------------------------- */
 
 static nb_isa best_isa(void)
@@ -111,7 +118,7 @@ static void measure(const mathfn *f, const float *xs, int64_t n, ulp_stats *st)
     float y[CH];
     for (int64_t i0 = 0; i0 < n; i0 += CH) {
         int64_t m = n - i0 < CH ? n - i0 : CH;
-        f->fn(m, xs + i0, y);
+        f->fn(m, xs + i0, y, false);
         for (int64_t i = 0; i < m; i++) {
             double e = ulp_error(y[i], f->ref(xs[i0 + i]));
             if (!(e <= st->worst)) {
@@ -195,7 +202,7 @@ START_TEST(vmath_special_values)
     nb__vmap_fn fns[] = {vm->exp, vm->log, vm->tanh, vm->sigmoid, vm->gelu, vm->relu};
     for (int i = 0; i < TU_LEN(cases); i++) {
         float y;
-        fns[cases[i].fn](1, &cases[i].x, &y);
+        fns[cases[i].fn](1, &cases[i].x, &y, false);
         ck_assert_msg(y == cases[i].want && (signbit(y) != 0) == (signbit(cases[i].want) != 0),
                       "case %d: f%d(%a) = %a, want %a", i, cases[i].fn, (double)cases[i].x,
                       (double)y, (double)cases[i].want);
@@ -203,39 +210,42 @@ START_TEST(vmath_special_values)
     /* NaN in, NaN out; log of a negative and gelu(-inf) are NaN */
     float nan_in[] = {NAN, -NAN}, y[2];
     for (int f = 0; f < 6; f++) {
-        fns[f](2, nan_in, y);
+        fns[f](2, nan_in, y, false);
         ck_assert(isnan(y[0]) && isnan(y[1]));
     }
     float neg[] = {-1, -FLT_MIN, -INFINITY, -0x1p-149f};
     float out[4];
-    vm->log(4, neg, out);
+    vm->log(4, neg, out, false);
     for (int i = 0; i < 4; i++) ck_assert(isnan(out[i]));
     float minf = -INFINITY;
-    vm->gelu(1, &minf, out);
+    vm->gelu(1, &minf, out, false);
     ck_assert(isnan(out[0]));
 }
 END_TEST
 
 /* The last partial vector (masked) gives what the full vectors give, at any
- * length and alignment, and y may be x. */
+ * length and alignment, with plain or non-temporal stores, and y may be x. */
 START_TEST(vmath_tails_alignment_and_in_place)
 {
     const nb_vmath *vm = nb__vmath();
     nb__vmap_fn fns[] = {vm->exp, vm->log, vm->tanh, vm->sigmoid, vm->gelu, vm->relu};
-    float x[80], y[80], z[80], one;
-    for (int i = 0; i < 80; i++) x[i] = (float)((i * 37) % 23) * 0.37f - 3.1f;
+    _Alignas(64) float x[90], y[90], z[90];
+    float one;
+    for (int i = 0; i < 90; i++) x[i] = (float)((i * 37) % 23) * 0.37f - 3.1f;
     for (int f = 0; f < 6; f++)
         for (int off = 0; off < 3; off++)
-            for (int n = 0; n <= 70; n++) {
-                fns[f](n, x + off, y);
-                for (int i = 0; i < n; i++) {
-                    fns[f](1, x + off + i, &one);
-                    ck_assert_msg(memcmp(&one, &y[i], 4) == 0, "f%d n %d i %d", f, n, i);
+            for (int n = 0; n <= 70; n++)
+                for (int st = 0; st < 2; st++) {
+                    float *yo = y + (st ? off + 1 : 0); /* streamed: y not aligned either */
+                    fns[f](n, x + off, yo, st);
+                    for (int i = 0; i < n; i++) {
+                        fns[f](1, x + off + i, &one, false);
+                        REQUIRE(memcmp(&one, &yo[i], 4) == 0, "f%d n %d i %d", f, n, i);
+                    }
+                    memcpy(z, x + off, sizeof(float) * (size_t)n);
+                    fns[f](n, z, z, st);
+                    REQUIRE(memcmp(z, yo, sizeof(float) * (size_t)n) == 0, "f%d in place", f);
                 }
-                memcpy(z, x + off, sizeof(float) * (size_t)n);
-                fns[f](n, z, z);
-                ck_assert(memcmp(z, y, sizeof(float) * (size_t)n) == 0);
-            }
 }
 END_TEST
 
@@ -243,34 +253,33 @@ END_TEST
 START_TEST(vmath_arithmetic_is_exact)
 {
     const nb_vmath *vm = nb__vmath();
-    float a[75], b[75], y[75];
+    float a[75], b[75], y[76];
     for (int i = 0; i < 75; i++) {
         a[i] = (float)(i * 7 % 13) - 6.5f + 1e-3f * (float)i;
         b[i] = (float)(i * 5 % 11) - 5.0f; /* zeros among them: x/0 */
     }
     a[3] = NAN, b[9] = INFINITY, a[20] = -0.0f;
     float s = 0.37f;
-    for (int n = 0; n <= 75; n++) {
+    for (int n = 0, st = 0; n <= 75; st = !st, n += st ? 0 : 1) { /* plain, then streamed */
 #define CHECK(CALL, EXPR)                                                               \
     do {                                                                                \
         CALL;                                                                           \
         for (int i = 0; i < n; i++) {                                                   \
-            float want = (EXPR);                                                        \
-            ck_assert_msg(memcmp(&want, &y[i], 4) == 0 || (isnan(want) && isnan(y[i])), \
-                          "%s n %d i %d: %a want %a", #CALL, n, i, (double)y[i],        \
-                          (double)want);                                                \
+            float want = (EXPR), got = y[st + i];                                       \
+            REQUIRE(memcmp(&want, &got, 4) == 0 || (isnan(want) && isnan(got)),         \
+                    "%s n %d i %d: %a want %a", #CALL, n, i, (double)got, (double)want); \
         }                                                                               \
     } while (0)
-        CHECK(vm->add_vv(n, a, b, y), a[i] + b[i]);
-        CHECK(vm->sub_vv(n, a, b, y), a[i] - b[i]);
-        CHECK(vm->mul_vv(n, a, b, y), a[i] * b[i]);
-        CHECK(vm->div_vv(n, a, b, y), a[i] / b[i]);
-        CHECK(vm->add_vs(n, a, s, y), a[i] + s);
-        CHECK(vm->sub_vs(n, a, s, y), a[i] - s);
-        CHECK(vm->mul_vs(n, a, s, y), a[i] * s);
-        CHECK(vm->div_vs(n, a, s, y), a[i] / s);
-        CHECK(vm->sub_sv(n, a, s, y), s - a[i]);
-        CHECK(vm->div_sv(n, a, s, y), s / a[i]);
+        CHECK(vm->add_vv(n, a, b, y + st, st), a[i] + b[i]);
+        CHECK(vm->sub_vv(n, a, b, y + st, st), a[i] - b[i]);
+        CHECK(vm->mul_vv(n, a, b, y + st, st), a[i] * b[i]);
+        CHECK(vm->div_vv(n, a, b, y + st, st), a[i] / b[i]);
+        CHECK(vm->add_vs(n, a, s, y + st, st), a[i] + s);
+        CHECK(vm->sub_vs(n, a, s, y + st, st), a[i] - s);
+        CHECK(vm->mul_vs(n, a, s, y + st, st), a[i] * s);
+        CHECK(vm->div_vs(n, a, s, y + st, st), a[i] / s);
+        CHECK(vm->sub_sv(n, a, s, y + st, st), s - a[i]);
+        CHECK(vm->div_sv(n, a, s, y + st, st), s / a[i]);
 #undef CHECK
     }
 }
@@ -348,7 +357,7 @@ START_TEST(vmath_max_min_and_nan)
         for (int at = 0; at < n; at++) { /* a NaN anywhere wins, body or tail */
             float keep = x[at];
             x[at] = NAN;
-            ck_assert_msg(isnan(vm->max_f32(n, x)) && isnan(vm->min_f32(n, x)), "n %d at %d", n, at);
+            REQUIRE(isnan(vm->max_f32(n, x)) && isnan(vm->min_f32(n, x)), "n %d at %d", n, at);
             x[at] = keep;
         }
     }
@@ -381,8 +390,8 @@ START_TEST(vmath_softmax_rows)
                 double d = fabs(x[i] - m);
                 double err = log_space ? fabs(y[i] - want) / (0x1p-24 * (d + log(sum)) + 1e-30)
                                        : fabs(y[i] - want) / want / (0x1p-23 + d * 0x1p-24 / 3);
-                ck_assert_msg(err < 3, "n %d i %d log %d: %.9g want %.9g", n, i, log_space,
-                              (double)y[i], want);
+                REQUIRE(err < 3, "n %d i %d log %d: %.9g want %.9g", n, i, log_space,
+                        (double)y[i], want);
             }
         }
         ck_assert_close(nb__row_logsumexp_f32(x, n), m + log(sum), 1e-7);
@@ -443,8 +452,8 @@ START_TEST(vmath_broadcast_last_axis)
             float want[6] = {a + b, b - a, a * c, c / a, c + a, a / b};
             for (int k = 0; k < 6; k++) {
                 float got = ((const float *)nb_data(outs[k]))[i * D + j];
-                ck_assert_msg(memcmp(&got, &want[k], 4) == 0, "op %d at %lld,%lld", k,
-                              (long long)i, (long long)j);
+                REQUIRE(memcmp(&got, &want[k], 4) == 0, "op %d at %lld,%lld", k, (long long)i,
+                        (long long)j);
             }
         }
     /* in place: dst [N,D] += [D], *= [N,1] */
@@ -453,8 +462,40 @@ START_TEST(vmath_broadcast_last_axis)
     ck_assert_int_eq(nb_mul_(d, col), 0);
     for (int64_t i = 0; i < N * D; i++) {
         float want = (xs[i] + bs[i % D]) * cs[i / D];
-        ck_assert(memcmp(&((const float *)nb_data(d))[i], &want, 4) == 0);
+        REQUIRE(memcmp(&((const float *)nb_data(d))[i], &want, 4) == 0, "in place at %lld", (long long)i);
     }
+    nb_ctx_free(ctx);
+}
+END_TEST
+
+/* Outputs past NB_STREAM_MIN_BYTES take the non-temporal stores, on one
+ * thread and on two: the same values as element by element. */
+START_TEST(vmath_big_outputs)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, 12);
+    int64_t n = NB_STREAM_MIN_BYTES / 4 + 1001;
+    nb_tensor *a = nb_rand_uniform(ctx, &rng, NB_F32, NB_SHAPE(n), -3, 3);
+    nb_tensor *b = nb_rand_uniform(ctx, &rng, NB_F32, NB_SHAPE(n), -3, 3);
+    const float *as = nb_data(a), *bs = nb_data(b);
+    int threads = nb_get_num_threads();
+    for (int t = 1; t <= 2; t++) {
+        ck_assert_int_eq(nb_set_num_threads(t), 0);
+        nb_tensor *sum = nb_add(ctx, a, b), *e = nb_exp(ctx, a);
+        ck_assert(sum && e);
+        const float *ss = nb_data(sum), *es = nb_data(e);
+        for (int64_t i = 0; i < n; i += 1 + i % 7) {
+            float want = as[i] + bs[i], want_e;
+            nb__vmath()->exp(1, &as[i], &want_e, false);
+            REQUIRE(memcmp(&ss[i], &want, 4) == 0 && memcmp(&es[i], &want_e, 4) == 0, "at %lld", (long long)i);
+        }
+        nb_ctx_reset(ctx);
+        a = nb_rand_uniform(ctx, &rng, NB_F32, NB_SHAPE(n), -3, 3);
+        b = nb_rand_uniform(ctx, &rng, NB_F32, NB_SHAPE(n), -3, 3);
+        as = nb_data(a), bs = nb_data(b);
+    }
+    ck_assert_int_eq(nb_set_num_threads(threads), 0);
     nb_ctx_free(ctx);
 }
 END_TEST
@@ -473,5 +514,6 @@ TCase *tcase_vmath(void)
     tcase_add_test(tc, vmath_softmax_rows);
     tcase_add_test(tc, vmath_ops_same_bits_for_any_layout);
     tcase_add_test(tc, vmath_broadcast_last_axis);
+    tcase_add_test(tc, vmath_big_outputs);
     return tc;
 }
