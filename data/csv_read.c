@@ -542,9 +542,49 @@ static bool needs_pass2(const reader *r)
     return false;
 }
 
-static nb_dataset *read_source(reader *r, source *src, nb_csv_report *report)
+/* What a read produces: a dataset, or with ctx set a numeric tensor in ctx
+ * (nb_csv_read_tensor). */
+typedef struct result {
+    nb_ctx *ctx;
+    nb_dtype dtype;
+    nb_dataset *ds;
+    nb_tensor *tensor;
+} result;
+
+/* Every column as one [rows, columns] tensor, written a block of rows at a
+ * time; each block of every column is freed as soon as it is copied, so the
+ * peak is the numbers read plus one block of rows, not numbers and tensor. */
+static nb_tensor *build_tensor(reader *r, nb_ctx *ctx, nb_dtype dtype)
 {
-    nb_dataset *ds = NULL;
+    for (int j = 0; j < r->ncols; j++)
+        if (r->cols[j].strings) {
+            nb__error("%s: %s: column '%s' is not numeric, so the file is not a matrix", r->fn,
+                      r->name, r->cols[j].name);
+            return NULL;
+        }
+    nb_tensor *t = nb_empty(ctx, dtype, 2, (const int64_t[]){r->nrows, r->ncols});
+    if (!t) return NULL;
+    float *f32 = dtype == NB_F32 ? nb_data(t) : NULL;
+    double *f64 = dtype == NB_F64 ? nb_data(t) : NULL;
+    int64_t nc = r->ncols;
+    for (int64_t b = 0; b * NB_CSV_BLOCK < r->nrows; b++) {
+        int64_t first = b * NB_CSV_BLOCK;
+        int64_t m = r->nrows - first < NB_CSV_BLOCK ? r->nrows - first : NB_CSV_BLOCK;
+        for (int j = 0; j < nc; j++) {
+            const double *block = r->cols[j].num[b];
+            for (int64_t i = 0; i < m; i++) {
+                if (f32) f32[(first + i) * nc + j] = (float)block[i];
+                else f64[(first + i) * nc + j] = block[i];
+            }
+            free(r->cols[j].num[b]);
+            r->cols[j].num[b] = NULL;
+        }
+    }
+    return t;
+}
+
+static void read_source(reader *r, source *src, nb_csv_report *report, result *res)
+{
     if (report) memset(report, 0, sizeof *report);
     run_pass(r, src, 1);
     if (!r->failed && !r->have_header)
@@ -555,14 +595,14 @@ static nb_dataset *read_source(reader *r, source *src, nb_csv_report *report)
             fail(r, 1, 1, "cannot rewind for the second pass: %s", strerror(errno));
         else run_pass(r, src, 2);
     }
-    if (!r->failed) ds = build(r);
-    if (ds && report) {
+    if (!r->failed && res->ctx) res->tensor = build_tensor(r, res->ctx, res->dtype);
+    else if (!r->failed) res->ds = build(r);
+    if ((res->ds || res->tensor) && report) {
         report->rows = r->nrows;
         report->skipped = r->nskipped;
         memcpy(report->first_skip, r->first_skip, sizeof report->first_skip);
     }
     reader_free(r);
-    return ds;
 }
 
 nb_dataset *nb_csv_read_buffer(const void *data, size_t len, const char *name,
@@ -575,32 +615,54 @@ nb_dataset *nb_csv_read_buffer(const void *data, size_t len, const char *name,
     }
     if (check_options(&r, opts) < 0) return NULL;
     source src = {.mem = data ? data : "", .len = len};
-    return read_source(&r, &src, report);
+    result res = {0};
+    read_source(&r, &src, report, &res);
+    return res.ds;
+}
+
+/* A file read in chunks of opts->chunk_bytes. */
+static void read_file(const char *fn, const char *path, const nb_csv_options *opts,
+                      nb_csv_report *report, result *res)
+{
+    reader r = {.fn = fn, .name = path};
+    if (!path) {
+        nb__error("%s: NULL path", fn);
+        return;
+    }
+    if (check_options(&r, opts) < 0) return;
+    source src = {.f = fopen(path, "rb"), .cap = r.o.chunk_bytes};
+    if (!src.f) {
+        nb__error("%s: cannot open %s: %s", fn, path, strerror(errno));
+        free(r.miss_len);
+        return;
+    }
+    src.buf = malloc(src.cap);
+    if (!src.buf) {
+        nb__error("%s: out of memory for a %zu-byte read buffer", fn, src.cap);
+        free(r.miss_len);
+    } else {
+        read_source(&r, &src, report, res);
+    }
+    free(src.buf);
+    fclose(src.f);
 }
 
 nb_dataset *nb_csv_read(const char *path, const nb_csv_options *opts, nb_csv_report *report)
 {
-    reader r = {.fn = "nb_csv_read", .name = path};
-    if (!path) {
-        nb__error("nb_csv_read: NULL path");
+    result res = {0};
+    read_file("nb_csv_read", path, opts, report, &res);
+    return res.ds;
+}
+
+nb_tensor *nb_csv_read_tensor(nb_ctx *ctx, const char *path, nb_dtype dtype,
+                              const nb_csv_options *opts, nb_csv_report *report)
+{
+    if (!ctx || !nb_dtype_is_float(dtype)) {
+        nb__error("nb_csv_read_tensor: need a context and a float dtype, got %s",
+                  ctx ? nb_dtype_name(dtype) : "no context");
         return NULL;
     }
-    if (check_options(&r, opts) < 0) return NULL;
-    source src = {.f = fopen(path, "rb"), .cap = r.o.chunk_bytes};
-    if (!src.f) {
-        nb__error("nb_csv_read: cannot open %s: %s", path, strerror(errno));
-        free(r.miss_len);
-        return NULL;
-    }
-    src.buf = malloc(src.cap);
-    nb_dataset *ds = NULL;
-    if (!src.buf) {
-        nb__error("nb_csv_read: out of memory for a %zu-byte read buffer", src.cap);
-        free(r.miss_len);
-    } else {
-        ds = read_source(&r, &src, report);
-    }
-    free(src.buf);
-    fclose(src.f);
-    return ds;
+    result res = {.ctx = ctx, .dtype = dtype};
+    read_file("nb_csv_read_tensor", path, opts, report, &res);
+    return res.tensor;
 }

@@ -420,6 +420,43 @@ START_TEST(csv_write_round_trip)
 }
 END_TEST
 
+/* An all-numeric file straight into a tensor: blocks of 65536 rows, so 70000
+ * rows cross a block boundary; the values are i + j/10 by construction. */
+START_TEST(csv_read_tensor)
+{
+    FILE *f = fopen(tmp_path("matrix.csv"), "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "a,b,c\n");
+    for (int i = 0; i < 70000; i++) fprintf(f, "%d.0,%d.1,%s\n", i, i, i == 5 ? "NA" : "2.5");
+    fclose(f);
+    nb_ctx *ctx = nb_ctx_new();
+    nb_csv_report rep;
+    nb_tensor *t = nb_csv_read_tensor(ctx, tmp_path("matrix.csv"), NB_F64, NULL, &rep);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(rep.rows, 70000);
+    ck_assert_int_eq(t->ndim, 2);
+    ck_assert_int_eq(t->shape[0], 70000);
+    ck_assert_int_eq(t->shape[1], 3);
+    for (int64_t i = 0; i < 70000; i += 997) {
+        ck_assert_double_eq(nb_get(t, (int64_t[]){i, 0}), (double)i);
+        ck_assert_double_eq_tol(nb_get(t, (int64_t[]){i, 1}), (double)i + 0.1, 1e-9);
+    }
+    ck_assert_double_eq(nb_get(t, (int64_t[]){69999, 0}), 69999);
+    ck_assert(isnan(nb_get(t, (int64_t[]){5, 2}))); /* missing stays missing */
+    ck_assert_double_eq(nb_get(t, (int64_t[]){6, 2}), 2.5);
+    nb_tensor *t32 = nb_csv_read_tensor(ctx, tmp_path("matrix.csv"), NB_F32, NULL, NULL);
+    ck_assert(t32 && t32->dtype == NB_F32);
+    ck_assert_float_eq(((float *)nb_data(t32))[3 * 100 + 1], 100.1f);
+    FAILS_WITH(nb_csv_read_tensor(ctx, fixture("titanic.csv"), NB_F32, NULL, NULL),
+               "column 'Name' is not numeric, so the file is not a matrix");
+    FAILS_WITH(nb_csv_read_tensor(ctx, tmp_path("matrix.csv"), NB_I32, NULL, NULL),
+               "need a context and a float dtype, got i32");
+    FAILS_WITH(nb_csv_read_tensor(ctx, "/nonexistent.csv", NB_F32, NULL, NULL),
+               "nb_csv_read_tensor: cannot open /nonexistent.csv");
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* IDX                                                                 */
 /* ------------------------------------------------------------------ */
@@ -1263,6 +1300,7 @@ static Suite *data_suite(void)
     tcase_add_test(csv, csv_skip_bad_rows);
     tcase_add_test(csv, csv_write_quoting);
     tcase_add_test(csv, csv_write_round_trip);
+    tcase_add_test(csv, csv_read_tensor);
     suite_add_tcase(s, csv);
     TCase *bin = tcase_create("binary");
     tcase_add_test(bin, idx_plain_and_gzip);

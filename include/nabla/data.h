@@ -159,6 +159,12 @@ nb_dataset *nb_csv_read(const char *path, const nb_csv_options *opts, nb_csv_rep
 /* Same from memory; `name` stands for the file name in messages. */
 nb_dataset *nb_csv_read_buffer(const void *data, size_t len, const char *name,
                                const nb_csv_options *opts, nb_csv_report *report);
+/* An all-numeric file straight into a [rows, columns] f32 or f64 tensor in
+ * ctx (missing cells are NaN; the header, if any, names nothing). Memory
+ * peaks at the numbers read plus a block of rows: the blocks are freed as
+ * they are copied. A column that is not numeric is an error naming it. */
+nb_tensor *nb_csv_read_tensor(nb_ctx *ctx, const char *path, nb_dtype dtype,
+                              const nb_csv_options *opts, nb_csv_report *report);
 
 typedef struct nb_csv_write_options {
     char delimiter;           /* ',' */
