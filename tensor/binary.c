@@ -209,6 +209,7 @@ static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tens
         nb__loop_add(&L, pb);
         binary_arg prm = {alpha, nb_is_contiguous(out) &&
                                      nb_numel(out) * (int64_t)nb_dtype_size(out->dtype) >= NB_STREAM_MIN_BYTES};
+        L.fence = prm.stream;
         nb__loop_run(&L, rows[op][ct], &prm);
         nb__bump_version(out);
     }

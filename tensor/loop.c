@@ -9,6 +9,7 @@
  * single row, and the row function's contiguous branch vectorises. */
 #include <string.h>
 
+#include "kernels/vmath.h"
 #include "tensor_internal.h"
 
 #ifdef _OPENMP
@@ -37,6 +38,7 @@ int nb__broadcast_shapes(const char *op, int na, const int64_t *sa, int nb,
 void nb__loop_init(nb__loop *L, int ndim, const int64_t *shape)
 {
     L->min_parallel = NB_PARALLEL_MIN_ELEMS;
+    L->fence = false;
     L->nops = 0; /* nb__loop_add fills every field it will read */
     L->ndim = ndim;
     for (int i = 0; i < ndim; i++) L->shape[i] = shape[i];
@@ -110,6 +112,7 @@ static void run_rows(const nb__loop *L, int64_t r0, int64_t r1, int64_t j0, int6
             idx[d] = 0;
         }
     }
+    if (L->fence) nb__vmath_fence(); /* once per thread, after all its rows */
 }
 
 static int threads_for(const nb__loop *L, int64_t total)
@@ -140,6 +143,7 @@ static bool run_flat(const nb__loop *L, nb__row_fn fn, void *arg)
         strides[k] = step;
     }
     if (n) fn(n, (char *const *)L->base, strides, arg);
+    if (L->fence) nb__vmath_fence();
     return true;
 }
 

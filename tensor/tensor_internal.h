@@ -101,6 +101,7 @@ typedef void (*nb__row_fn)(int64_t n, char *const *ptrs, const int64_t *strides,
 
 typedef struct nb__loop {
     int64_t min_parallel; /* elements below which it runs on one thread */
+    bool fence;           /* rows stream (non-temporal stores): each thread fences after */
     int ndim;
     int64_t shape[NB_MAX_DIMS];
     int nops;

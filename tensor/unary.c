@@ -191,7 +191,7 @@ static nb_tensor *compute(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary
     nb__loop_add(&L, out);
     nb__loop_add(&L, in);
     L.min_parallel = NB_PARALLEL_MIN_ELEMS / def->cost;
-    prm.stream = nb_numel(out) * (int64_t)nb_dtype_size(dtype) >= NB_STREAM_MIN_BYTES;
+    L.fence = prm.stream = nb_numel(out) * (int64_t)nb_dtype_size(dtype) >= NB_STREAM_MIN_BYTES;
     nb__loop_run(&L, row_for(def, dtype), &prm);
     return out;
 }

@@ -2,6 +2,21 @@
  * the one for the instruction-set path nb__isa() chose (cpu.c). */
 #include "vmath.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#else
+#include <stdatomic.h>
+#endif
+
+void nb__vmath_fence(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_sfence();
+#else
+    atomic_thread_fence(memory_order_seq_cst); /* the portable kernels store plainly */
+#endif
+}
+
 const nb_vmath *nb__vmath_for(nb_isa isa)
 {
 #if defined(__x86_64__) && defined(__GNUC__)

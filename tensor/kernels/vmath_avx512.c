@@ -65,7 +65,6 @@ static inline __mmask16 nb_vmask16(int n) { return (__mmask16)((1u << n) - 1u); 
 #define s_load(p) _mm_loadu_ps(p)
 #define s_store(p, x) _mm_storeu_ps(p, x)
 #define s_stream(p, x) _mm_stream_ps(p, x)
-#define s_fence() _mm_sfence()
 #define s_set1(s) _mm_set1_ps(s)
 #define s_add(a, b) _mm_add_ps(a, b)
 #define s_sub(a, b) _mm_sub_ps(a, b)

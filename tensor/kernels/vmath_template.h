@@ -22,8 +22,8 @@
  *   v_stream(p, x): a non-temporal store, p a multiple of VL floats
  * f32 vectors of SL lanes for the plain streaming kernels (+ - * /, relu):
  *   S; s_load(p), s_store(p, x), s_set1, s_add, s_sub, s_mul, s_div, s_relu,
- *   s_stream(p, x) (non-temporal, p a multiple of SL floats); s_fence()
- *   orders the non-temporal stores before whatever follows
+ *   s_stream(p, x) (non-temporal, p a multiple of SL floats; the caller
+ *   fences, see nb__vmath_fence)
  *   (the x86 paths make S 128 bits wide: see "arithmetic" below)
  * f64 vectors of DL lanes (DL floats in, DL doubles out):
  *   VD, VDI, MD         double vector, int64 vector, lane mask
@@ -279,7 +279,6 @@ static inline int64_t to_aligned(const float *p, int lanes, int64_t n)
             int64_t head = to_aligned(y, VL, n);                                        \
             if (head) v_store_n(y, F(v_load_n(x, (int)head)), (int)head);               \
             for (i = head; i + VL <= n; i += VL) v_stream(y + i, F(v_load(x + i)));     \
-            s_fence();                                                                  \
         } else {                                                                        \
             NB_UNROLL_2 for (; i + VL <= n; i += VL) v_store(y + i, F(v_load(x + i)));  \
         }                                                                               \
@@ -321,7 +320,6 @@ MAP_F64(map_gelu, gelu_d)
         if (stream) {                                                                   \
             for (int64_t e = i + to_aligned(y, SL, n); i < e; i++) y[i] = EXPR_I;       \
             for (; i + SL <= n; i += SL) s_stream(y + i, SEXPR_I);                      \
-            s_fence();                                                                  \
         } else {                                                                        \
             NB_UNROLL_2 for (; i + SL <= n; i += SL) s_store(y + i, SEXPR_I);           \
         }                                                                               \
