@@ -20,11 +20,11 @@ void nb__vmath_fence(void)
 const nb_vmath *nb__vmath_for(nb_isa isa)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (isa == NB_ISA_AVX512) return &nb__vmath_avx512;
-    if (isa == NB_ISA_AVX2) return &nb__vmath_avx2;
+    if (isa == NB_ISA_AVX512) return nb__vmath_avx512();
+    if (isa == NB_ISA_AVX2) return nb__vmath_avx2();
 #endif
     (void)isa;
-    return &nb__vmath_portable;
+    return nb__vmath_portable();
 }
 
 const nb_vmath *nb__vmath(void) { return nb__vmath_for(nb__isa()); }

@@ -100,9 +100,12 @@ const nb_vmath *nb__vmath(void);
  * CPU can run it, e.g. isa <= nb__isa() without NABLA_ISA). */
 const nb_vmath *nb__vmath_for(nb_isa isa);
 
-/* The per-path tables (vmath_<path>.c); the AVX ones exist on x86-64 only. */
-extern const nb_vmath nb__vmath_portable;
-extern const nb_vmath nb__vmath_avx2;
-extern const nb_vmath nb__vmath_avx512;
+/* The per-path tables (vmath_<path>.c); the AVX ones exist on x86-64 only.
+ * Functions rather than exported data: a plugin built with a static copy of
+ * libnabla (which the registry refuses, after loading it) must not bring a
+ * second definition of a global into the process. */
+const nb_vmath *nb__vmath_portable(void);
+const nb_vmath *nb__vmath_avx2(void);
+const nb_vmath *nb__vmath_avx512(void);
 
 #endif

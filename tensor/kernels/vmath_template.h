@@ -3,8 +3,8 @@
  *
  * This file is a template: vmath_avx512.c, vmath_avx2.c and vmath_portable.c
  * each define the vocabulary below with their intrinsics (or plain scalars,
- * one lane wide) and include it once; it defines static functions and one
- * table, NB_VMATH_TABLE, named by the includer (which includes the headers
+ * one lane wide) and include it once; it defines static functions, their
+ * table, and the function NB_VMATH_TABLE (named by the includer) that returns it (which includes the headers
  * below first, so the short macro names cannot reach into them).
  *
  * f32 vectors of VL lanes:
@@ -596,7 +596,7 @@ static void softmax_row(int64_t n, const float *x, float *y, bool log_space)
     }
 }
 
-const nb_vmath NB_VMATH_TABLE = {
+static const nb_vmath table = {
     .isa = NB_VMATH_ISA,
     .exp = map_exp, .log = map_log, .tanh = map_tanh, .sigmoid = map_sigmoid,
     .gelu = map_gelu, .relu = map_relu,
@@ -609,3 +609,5 @@ const nb_vmath NB_VMATH_TABLE = {
     .max_f32 = max_f32, .min_f32 = min_f32,
     .softmax_row = softmax_row,
 };
+
+const nb_vmath *NB_VMATH_TABLE(void) { return &table; }
