@@ -3,9 +3,10 @@
  *
  * This file is a template: vmath_avx512.c, vmath_avx2.c and vmath_portable.c
  * each define the vocabulary below with their intrinsics (or plain scalars,
- * one lane wide) and include it once; it defines static functions, their
- * table, and the function NB_VMATH_TABLE (named by the includer) that returns it (which includes the headers
- * below first, so the short macro names cannot reach into them).
+ * one lane wide) and include it once, after the headers it includes (so the
+ * short macro names cannot reach into those); it defines static functions,
+ * their table, and the function NB_VMATH_TABLE (named by the includer) that
+ * returns it.
  *
  * f32 vectors of VL lanes:
  *   V, VI, M            float vector, int32 vector, lane mask
@@ -41,7 +42,8 @@
  * cancellation in f32 (gelu's tail needs erfc with a relative error near
  * 1e-7 at arguments where e^(-t^2) underflows f32 arithmetic), while in f64
  * the only error that matters is the last rounding, under half an ulp plus
- * the polynomial's 2e-10. Most libms do the same for their float functions.
+ * the approximations' few 1e-10 (relative). Most libms do the same for their
+ * float functions.
  *
  * Each maths function's own comment gives the range reduction, the
  * polynomial and its error. Coefficients marked "minimax" come from
@@ -74,8 +76,8 @@ static inline V pow2_v(VI n) { return vi_asfloat(vi_sll(vi_add(n, vi_set1(127)),
  *    subtraction loses nothing; LN2_LO carries the next 24 bits.
  *  - e^r ~ 1 + r + c2 r^2 + ... + c6 r^6, minimax for relative error on
  *    |r| <= ln2/2: 3.8e-9 (2^-28) with the coefficients rounded to f32.
- *    Evaluated as 1 + r (1 + r q(r)) so the last two steps are exact to
- *    first order.
+ *    Evaluated as 1 + r (1 + r q(r)), so the rounding errors of the inner
+ *    steps reach the result scaled down by |r| < 0.35.
  * Error budget, in units of the result's ulp (2^-23 relative at worst):
  * polynomial 0.03, rounding of r (two roundings of a number below 0.35,
  * entering e^r as a relative error) up to 0.2, Horner 0.2, the final FMA 0.5,
@@ -167,9 +169,9 @@ static inline V log_v(V x)
  * e^t = 2^n e^r as for f32, t in [-708, 708] (the callers clamp): n from the
  * magic number 1.5 * 2^52, r = (t - n LN2_HI) - n LN2_LO with LN2_HI ln 2
  * cut to 32 bits (n LN2_HI exact for |n| < 2^21), and e^r by its Taylor
- * polynomial of degree 8, whose remainder is below |r|^9/9! e^|r| <= 1e-10
- * relative on |r| <= ln2/2 (and much less for small r, which tanh relies on
- * near 0). 2^n from the integer n in the low bits of the magic sum. */
+ * polynomial of degree 8, whose remainder is below |r|^9/9! e^|r|, that is
+ * 4e-10 relative on |r| <= ln2/2 (and much less for small r, which tanh
+ * relies on near 0). 2^n from the integer n in the low bits of the magic sum. */
 #define EXPD_LOG2E 0x1.71547652b82fep+0
 #define EXPD_MAGIC 0x1.8p+52
 #define EXPD_LN2_HI 0x1.62e42feep-1
@@ -215,7 +217,7 @@ static inline VD tanh_d(VD x)
 /* ---- sigmoid ----------------------------------------------------------------
  * In f64: with u = e^(-|x|) in (0, 1], sigmoid x = 1 / (1 + u) for x >= 0 and
  * u / (1 + u) for x < 0 (both free of cancellation and overflow); u's
- * relative error (1e-10) passes into the result undiminished at worst. |x|
+ * relative error (4e-10) passes into the result undiminished at worst. |x|
  * is capped at 700, where the f32 result is long since 0 or 1. */
 static inline VD sigmoid_d(VD x)
 {
