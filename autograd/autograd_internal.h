@@ -11,6 +11,7 @@
 struct nb_autograd_meta {
     bool requires_grad;
     bool retains_grad;
+    bool grad_zeroed; /* nb_zero_grad was called: grad's zeros are not yet written */
     nb_tensor *grad;
     nb_node *node; /* the op that made this tensor; NULL for leaves */
 };

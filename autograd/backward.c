@@ -145,17 +145,31 @@ static int target_index(const capture *cap, const nb_tensor *t)
 }
 
 /* Adds g into the gradient slot *slot (a node's or a leaf's). */
-static int accumulate(nb_ctx *ctx, nb_tensor **slot, nb_tensor *g, nb_ctx *leaf_ctx,
-                      bool create_graph)
+static int accumulate(nb_ctx *ctx, nb_tensor **slot, nb_tensor *g)
 {
-    if (!*slot) {
-        /* a leaf's grad is its own copy in its own arena, unless it is part of a graph */
-        *slot = leaf_ctx && !create_graph ? nb_clone(leaf_ctx, g) : g;
-        return *slot ? 0 : -1;
-    }
-    if (leaf_ctx && !create_graph && (*slot)->ctx == leaf_ctx) return nb_add_(*slot, g);
-    *slot = nb_add(ctx, *slot, g);
+    *slot = *slot ? nb_add(ctx, *slot, g) : g;
     return *slot ? 0 : -1;
+}
+
+/* Adds g into a leaf's .grad. The grad is the leaf's own copy in the leaf's
+ * arena, added to in place, unless it is part of a graph (create_graph).
+ * After nb_zero_grad the grad's zeros were never written (see nb_zero_grad):
+ * the first gradient is copied over them instead of added to them, which
+ * saves a pass over every parameter per step. */
+static int accumulate_leaf(nb_ctx *ctx, nb_tensor *leaf, nb_tensor *g, bool create_graph)
+{
+    struct nb_autograd_meta *m = leaf->autograd;
+    nb_tensor *old = m->grad;
+    bool zeroed = m->grad_zeroed;
+    m->grad_zeroed = false;
+    if (create_graph) {
+        m->grad = old && !zeroed ? nb_add(ctx, old, g) : g;
+    } else if (old && old->ctx == leaf->ctx) {
+        return zeroed ? nb_copy_(old, g) : nb_add_(old, g);
+    } else {
+        m->grad = old && !zeroed ? nb_add(ctx, old, g) : nb_clone(leaf->ctx, g);
+    }
+    return m->grad ? 0 : -1;
 }
 
 /* Passes each input's gradient on: to the node that made it, or into the
@@ -172,11 +186,11 @@ static int propagate(nb_ctx *ctx, nb_node *node, nb_tensor **gin, bool create_gr
         struct nb_autograd_meta *meta = in->autograd;
         int j = target_index(cap, in), rc = 0;
         if (meta->node) /* a non-leaf's total is read when its node runs */
-            rc = accumulate(ctx, &meta->node->grad, g, NULL, create_graph);
+            rc = accumulate(ctx, &meta->node->grad, g);
         else if (j >= 0)
-            rc = accumulate(ctx, &cap->grads[j], g, NULL, create_graph);
+            rc = accumulate(ctx, &cap->grads[j], g);
         else if (!cap)
-            rc = accumulate(ctx, &meta->grad, g, in->ctx, create_graph);
+            rc = accumulate_leaf(ctx, in, g, create_graph);
         if (rc) return -1;
     }
     return 0;
@@ -243,8 +257,8 @@ static int backward_locked(nb_tensor *out, const nb_backward_opts *opts, const c
     struct nb_autograd_meta *meta = out->autograd;
     if (!meta->node) { /* backward from a leaf: its gradient is the seed */
         int j = target_index(cap, out);
-        if (cap) return j >= 0 ? accumulate(out->ctx, &cap->grads[j], g, NULL, true) : 0;
-        return accumulate(out->ctx, &meta->grad, g, out->ctx, opts->create_graph);
+        if (cap) return j >= 0 ? accumulate(out->ctx, &cap->grads[j], g) : 0;
+        return accumulate_leaf(out->ctx, out, g, opts->create_graph);
     }
     nb_node **order;
     size_t count;

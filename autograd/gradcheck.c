@@ -87,13 +87,17 @@ static int check_inputs(nb_tensor *const *inputs, int n)
 /* The inputs are used as given (their layouts are part of what is checked);
  * their .grad is set aside for the check and put back after, and every
  * perturbed value is restored. */
-static void swap_grads(nb_tensor *const *inputs, int n, nb_tensor **saved)
+static void swap_grads(nb_tensor *const *inputs, int n, nb_tensor **saved, bool *zeroed)
 {
     for (int i = 0; i < n; i++)
         if (inputs[i]->autograd) {
-            nb_tensor *g = inputs[i]->autograd->grad;
-            inputs[i]->autograd->grad = saved[i];
+            struct nb_autograd_meta *m = inputs[i]->autograd;
+            nb_tensor *g = m->grad;
+            bool z = m->grad_zeroed;
+            m->grad = saved[i];
+            m->grad_zeroed = zeroed[i];
             saved[i] = g;
+            zeroed[i] = z;
         }
 }
 
@@ -144,14 +148,15 @@ int nb_gradcheck(nb_gradcheck_fn f, void *user, nb_tensor *const *inputs, int n,
     report->worst_input = -1;
     nb_ctx *ctx = nb_ctx_new(), *scratch = nb_ctx_new();
     nb_tensor **saved = ctx ? nb_ctx_alloc(ctx, sizeof *saved * (size_t)(n ? n : 1), 16) : NULL;
+    bool *zeroed = ctx ? nb_ctx_alloc(ctx, sizeof *zeroed * (size_t)(n ? n : 1), 16) : NULL;
     nb_tensor *const *x = inputs;
     problem p = {f, user, x, n, NULL};
     nb_rng rng;
     nb_rng_seed(&rng, o.seed);
-    bool ok = saved && scratch;
+    bool ok = saved && zeroed && scratch, swapped = ok;
     if (ok) {
-        for (int i = 0; i < n; i++) saved[i] = NULL;
-        swap_grads(inputs, n, saved); /* the inputs' grads start empty */
+        for (int i = 0; i < n; i++) saved[i] = NULL, zeroed[i] = false;
+        swap_grads(inputs, n, saved, zeroed); /* the inputs' grads start empty */
     }
     nb_tensor *y = NULL;
     if (ok) y = f(ctx, x, n, user);
@@ -164,7 +169,7 @@ int nb_gradcheck(nb_gradcheck_fn f, void *user, nb_tensor *const *inputs, int n,
         int64_t start = stride > 1 ? (int64_t)nb_rng_below(&rng, (uint64_t)stride) : 0;
         for (int64_t i = start; ok && i < numel; i += stride) compare(scratch, &p, k, i, o.eps, &o, report, &ok);
     }
-    if (saved) swap_grads(inputs, n, saved); /* give the caller's grads back */
+    if (swapped) swap_grads(inputs, n, saved, zeroed); /* give the caller's grads back */
     nb_ctx_free(scratch);
     nb_ctx_free(ctx);
     return ok ? 0 : -1;

@@ -173,12 +173,25 @@ int nb_retain_grad(nb_tensor *t)
     return 0;
 }
 
-nb_tensor *nb_grad(const nb_tensor *t) { return t && t->autograd ? t->autograd->grad : NULL; }
+/* A zeroed grad is zeroed lazily: nb_zero_grad only marks it, and the zeros
+ * are written when someone reads it first — unless the next backward
+ * overwrites it before that, which is the usual training loop. */
+nb_tensor *nb_grad(const nb_tensor *t)
+{
+    struct nb_autograd_meta *m = t ? t->autograd : NULL;
+    if (!m || !m->grad) return NULL;
+    if (m->grad_zeroed) {
+        m->grad_zeroed = false;
+        if (nb_zero_(m->grad)) return NULL;
+    }
+    return m->grad;
+}
 
 int nb_zero_grad(nb_tensor *t)
 {
     NB_REQUIRE_INT(t);
-    return t->autograd && t->autograd->grad ? nb_zero_(t->autograd->grad) : 0;
+    if (t->autograd && t->autograd->grad) t->autograd->grad_zeroed = true;
+    return 0;
 }
 
 nb_tensor *nb_detach(nb_ctx *ctx, nb_tensor *t)

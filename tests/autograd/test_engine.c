@@ -53,6 +53,13 @@ START_TEST(gradients_accumulate_until_zeroed)
     ck_assert_int_eq(nb_zero_grad(w), 0);
     CK_VALUES(nb_grad(w), 0, 0, 0);
     ck_assert_ptr_eq(nb_grad(w), g); /* the buffer is kept */
+    /* zeroed and not read: the next backward's gradient replaces the old one */
+    ck_assert_int_eq(nb_backward(nb_sum(c, nb_mul(c, w, w), NB_ALL_AXES, false)), 0);
+    ck_assert_int_eq(nb_zero_grad(w), 0);
+    ck_assert_int_eq(nb_backward(nb_sum(c, nb_mul(c, w, w), NB_ALL_AXES, false)), 0);
+    ck_assert_int_eq(nb_backward(nb_sum(c, nb_mul_scalar(c, w, 5), NB_ALL_AXES, false)), 0);
+    CK_VALUES(nb_grad(w), 0, 11, 3); /* 2w + 5, not added to what was zeroed */
+    ck_assert_ptr_eq(nb_grad(w), g);
     nb_ctx_free(c);
     nb_ctx_free(p);
 }
