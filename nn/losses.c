@@ -10,8 +10,8 @@
  * counted rows (PyTorch 1.13's rule). Since sum_c d(-ls_c)/dz_j = p_j - [c = j],
  *   dz_ij = g_i (p_ij s_i - q_ij),   s_i = sum_c q_ic,
  * written with nb_softmax so that it differentiates again when the backward
- * pass is itself recorded (create_graph); otherwise, for f32, computed in
- * one pass per row from the softmax row kernel. f32 rows get their log-sum-
+ * pass is itself recorded (create_graph); otherwise computed in one pass
+ * per row from a softmax row kernel. f32 rows get their log-sum-
  * exp from the vector kernels (tensor/kernels/vmath.h); rows run in parallel
  * and the loss sums them in row order, so the bits do not depend on threads.
  *
@@ -122,47 +122,66 @@ static nb_tensor *ce_forward(nb_ctx *ctx, nb_tensor *const *in, int n, const voi
     return nb_scalar(ctx, z->dtype, v);
 }
 
-/* dz = g (p s - q) for f32 logits in one pass per row, when the backward is
- * not recorded: p from the softmax row kernel, written straight into dz. */
-static nb_tensor *ce_backward_f32(nb_ctx *ctx, const ce_attrs *at, nb_tensor *z, nb_tensor *t,
-                                  nb_tensor *w, const ce_rows *r, nb_tensor *g)
+/* One f64 softmax row, y = e^(x - m) / sum e^(x - m), m the row's max. */
+static void softmax_row_f64(const double *x, double *y, int64_t n, bool log_space)
 {
-    int64_t N = z->shape[0], C = z->shape[1];
-    nb_tensor *dz = nb_empty(ctx, NB_F32, NB_SHAPE(N, C)), *gc = nb_contiguous(ctx, g);
-    double *qs = nb_ctx_alloc(ctx, sizeof(double) * (size_t)(C ? C : 1), 64);
-    if (!dz || !gc || !qs) return NULL;
-    double scale = at->reduction == NB_REDUCE_MEAN ? 1 / r->denom : 1, e = at->smoothing;
-    double qsum = 0; /* the smoothing part of q_ic (the same for every counted row) and its sum */
-    for (int64_t c = 0; c < C; c++) {
-        qs[c] = e / (double)C * (w ? nb__get_f(nb_data(w), w->dtype, c) : 1) * scale;
-        qsum += qs[c];
-    }
-    const float *zd = nb_data(z);
-    float *d = nb_data(dz);
-    bool per_row = at->reduction == NB_REDUCE_NONE;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (N * C >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel())
-#endif
-    for (int64_t i = 0; i < N; i++) {
-        float *di = d + i * C;
-        int64_t y = nb__get_index(t, i);
-        if (at->ignore && y == at->ignore_index) {
-            for (int64_t c = 0; c < C; c++) di[c] = 0;
-            continue;
-        }
-        double gi = nb__get_f(nb_data(gc), gc->dtype, per_row ? i : 0);
-        double qy = (1 - e) * r->a[i] * scale, si = qsum + qy;
-        nb__row_softmax_f32(zd + i * C, di, C, false);
-        if (e != 0) {
-            for (int64_t c = 0; c < C; c++) di[c] = (float)(gi * (di[c] * si - qs[c]));
-        } else {
-            float f = (float)(gi * si);
-            for (int64_t c = 0; c < C; c++) di[c] *= f;
-        }
-        di[y] = (float)(di[y] - gi * qy);
-    }
-    return dz;
+    (void)log_space; /* always false here; the parameter matches the f32 kernel */
+    double m = x[0], sum = 0;
+    for (int64_t c = 1; c < n; c++) m = x[c] > m ? x[c] : m;
+    for (int64_t c = 0; c < n; c++) sum += (y[c] = exp(x[c] - m));
+    double inv = 1 / sum;
+    for (int64_t c = 0; c < n; c++) y[c] *= inv;
 }
+
+/* dz = g (p s - q) in one pass per row, when the backward is not recorded:
+ * p from a softmax row kernel, written straight into dz. */
+#define DEFINE_CE_BACKWARD(SUFFIX, T, DTYPE, SOFTMAX_ROW)                                   \
+    static nb_tensor *ce_backward_##SUFFIX(nb_ctx *ctx, const ce_attrs *at, nb_tensor *z,  \
+                                           nb_tensor *t, nb_tensor *w, const ce_rows *r,    \
+                                           nb_tensor *g)                                    \
+    {                                                                                       \
+        int64_t N = z->shape[0], C = z->shape[1];                                           \
+        nb_tensor *dz = nb_empty(ctx, DTYPE, NB_SHAPE(N, C)), *gc = nb_contiguous(ctx, g);  \
+        double *qs = nb_ctx_alloc(ctx, sizeof(double) * (size_t)(C ? C : 1), 64);           \
+        if (!dz || !gc || !qs) return NULL;                                                 \
+        double scale = at->reduction == NB_REDUCE_MEAN ? 1 / r->denom : 1, e = at->smoothing; \
+        double qsum = 0; /* the smoothing part of q_ic (the same in every counted row) */  \
+        for (int64_t c = 0; c < C; c++) {                                                   \
+            qs[c] = e / (double)C * (w ? nb__get_f(nb_data(w), w->dtype, c) : 1) * scale;   \
+            qsum += qs[c];                                                                  \
+        }                                                                                   \
+        const T *zd = nb_data(z);                                                           \
+        T *d = nb_data(dz);                                                                 \
+        bool per_row = at->reduction == NB_REDUCE_NONE;                                     \
+        CE_PARALLEL_ROWS                                                                    \
+        for (int64_t i = 0; i < N; i++) {                                                   \
+            T *di = d + i * C;                                                              \
+            int64_t y = nb__get_index(t, i);                                                \
+            if (at->ignore && y == at->ignore_index) {                                      \
+                for (int64_t c = 0; c < C; c++) di[c] = 0;                                  \
+                continue;                                                                   \
+            }                                                                               \
+            double gi = nb__get_f(nb_data(gc), gc->dtype, per_row ? i : 0);                 \
+            double qy = (1 - e) * r->a[i] * scale, si = qsum + qy;                          \
+            SOFTMAX_ROW(zd + i * C, di, C, false);                                          \
+            if (e != 0) {                                                                   \
+                for (int64_t c = 0; c < C; c++) di[c] = (T)(gi * (di[c] * si - qs[c]));    \
+            } else {                                                                        \
+                T f = (T)(gi * si);                                                         \
+                for (int64_t c = 0; c < C; c++) di[c] *= f;                                 \
+            }                                                                               \
+            di[y] = (T)(di[y] - gi * qy);                                                   \
+        }                                                                                   \
+        return dz;                                                                          \
+    }
+#ifdef _OPENMP
+#define CE_PARALLEL_ROWS \
+    _Pragma("omp parallel for schedule(static) if (N * C >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel())")
+#else
+#define CE_PARALLEL_ROWS
+#endif
+DEFINE_CE_BACKWARD(f32, float, NB_F32, nb__row_softmax_f32)
+DEFINE_CE_BACKWARD(f64, double, NB_F64, softmax_row_f64)
 
 /* dz = g (p s - q), see the top of the file. */
 static int ce_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_tensor **gin)
@@ -175,8 +194,10 @@ static int ce_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_tensor
     if (ce_inputs(ctx, inputs, n, &z, &t, &w)) return -1;
     int64_t N = z->shape[0], C = z->shape[1];
     if (ce_rows_of("nb_cross_entropy", ctx, t, w, C, at, &r)) return -1;
-    if (z->dtype == NB_F32 && !nb_is_grad_enabled()) /* not recorded: one fused pass */
-        return (gin[0] = ce_backward_f32(ctx, at, z, t, w, &r, g)) ? 0 : -1;
+    if (!nb_is_grad_enabled()) /* not recorded: one fused pass */
+        return (gin[0] = z->dtype == NB_F32 ? ce_backward_f32(ctx, at, z, t, w, &r, g)
+                                            : ce_backward_f64(ctx, at, z, t, w, &r, g))
+                   ? 0 : -1;
     nb_tensor *q = nb_zeros(ctx, NB_F64, NB_SHAPE(N, C)), *s = nb_empty(ctx, NB_F64, NB_SHAPE(N, 1));
     if (!q || !s) return -1;
     double scale = at->reduction == NB_REDUCE_MEAN ? 1 / r.denom : 1, e = at->smoothing;
