@@ -58,13 +58,41 @@
             }                                                                               \
         }                                                                                   \
     }                                                                                       \
+    /* the backward of max_2x2: each window's four gradients written at once,     \
+     * g at its maximum and 0 elsewhere, chosen by selects rather than branches    \
+     * (which of four is largest is a coin toss the branch predictor loses), each  \
+     * a select of values on one comparison: the form the compiler vectorises */  \
+    static void scatter_2x2_##SUFFIX(const T *restrict x, T *restrict dx, const T *restrict g, \
+                                     int64_t W, int64_t OH, int64_t OW)             \
+    {                                                                                       \
+        for (int64_t i = 0; i < OH; i++) {                                                  \
+            const T *r0 = x + 2 * i * W, *r1 = r0 + W;                                      \
+            T *d0 = dx + 2 * i * W, *d1 = d0 + W;                                           \
+            for (int64_t j = 0; j < OW; j++) {                                              \
+                T a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];       \
+                /* the gradient goes to the last element that beats all those before it:    \
+                 * d if it beats max(a, b, c), else c if it beats max(a, b), and so on */   \
+                T ab = (b > a) | (b != b) ? b : a;                                          \
+                T abc = (c > ab) | (c != c) ? c : ab, rest = g[i * OW + j];                 \
+                d1[2 * j + 1] = (d > abc) | (d != d) ? rest : 0;                            \
+                rest = (d > abc) | (d != d) ? 0 : rest;                                     \
+                d1[2 * j] = (c > ab) | (c != c) ? rest : 0;                                 \
+                rest = (c > ab) | (c != c) ? 0 : rest;                                      \
+                d0[2 * j + 1] = (b > a) | (b != b) ? rest : 0;                              \
+                d0[2 * j] = (b > a) | (b != b) ? 0 : rest;                                  \
+            }                                                                               \
+        }                                                                                   \
+    }                                                                                       \
     /* y (values), idx (positions) or out += g at the positions (scatter) */                 \
     static void pool_plane_##SUFFIX(const T *x, T *y, int64_t *idx, T *out, const T *g,      \
                                     const nb__window *w, int64_t OH, int64_t OW)             \
     {                                                                                       \
         bool inside = w->ph == 0 && w->pw == 0;                                             \
-        if (y && inside && w->kh == 2 && w->kw == 2 && w->sh == 2 && w->sw == 2 && w->dh == 1 && w->dw == 1) { \
-            max_2x2_##SUFFIX(x, y, w->width, OH, OW);                                       \
+        bool is_2x2 = inside && w->kh == 2 && w->kw == 2 && w->sh == 2 && w->sw == 2 &&    \
+                      w->dh == 1 && w->dw == 1;                                             \
+        if (is_2x2 && (y || out)) {                                                         \
+            if (y) max_2x2_##SUFFIX(x, y, w->width, OH, OW);                                \
+            else scatter_2x2_##SUFFIX(x, out, g, w->width, OH, OW);                         \
             return;                                                                         \
         }                                                                                   \
         int64_t offs[64];                                                                   \

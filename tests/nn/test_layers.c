@@ -190,6 +190,13 @@ START_TEST(max_pool_takes_the_largest_and_routes_the_gradient_to_it)
     nb_tensor *d = nb_max_pool2d(c, nb_detach(c, nb_squeeze(c, x, 0)), &(nb_pool2d_opts){.kernel = {2, 2}, .stride = {1, 1}, .dilation = {2, 2}});
     CK_SHAPE(d, 1, 2, 2);
     CK_VALUES(d, 0, 7, 8, 9, 4);
+    /* the 2x2 fast path's backward: each window's gradient at its maximum, 0
+     * elsewhere, also in the last row and column that no window covers */
+    nb_tensor *o = NN_F64(c, NB_SHAPE(1, 1, 3, 5), 1, 5, 2, 0, 9, 3, 4, 9, 1, 9, 7, 0, 6, 8, 9);
+    nb_requires_grad_(o, true);
+    nb_tensor *po = nb_max_pool2d(c, o, &(nb_pool2d_opts){.kernel = {2, 2}});
+    ck_assert_int_eq(nb_backward_ex(po, &(nb_backward_opts){.grad_output = NN_F64(c, NB_SHAPE(1, 1, 1, 2), 2, 3)}), 0);
+    CK_VALUES(nb_grad(o), 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0);
     /* ties: the first maximum takes the gradient, as PyTorch */
     nb_tensor *t = NN_F64(c, NB_SHAPE(1, 1, 2, 2), 3, 3, 1, 3);
     nb_requires_grad_(t, true);
