@@ -72,14 +72,14 @@
                 T a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];       \
                 /* the gradient goes to the last element that beats all those before it:    \
                  * d if it beats max(a, b, c), else c if it beats max(a, b), and so on */   \
-                T ab = (b > a) | (b != b) ? b : a;                                          \
-                T abc = (c > ab) | (c != c) ? c : ab, rest = g[i * OW + j];                 \
-                d1[2 * j + 1] = (d > abc) | (d != d) ? rest : 0;                            \
-                rest = (d > abc) | (d != d) ? 0 : rest;                                     \
-                d1[2 * j] = (c > ab) | (c != c) ? rest : 0;                                 \
-                rest = (c > ab) | (c != c) ? 0 : rest;                                      \
-                d0[2 * j + 1] = (b > a) | (b != b) ? rest : 0;                              \
-                d0[2 * j] = (b > a) | (b != b) ? 0 : rest;                                  \
+                T ab = ((b > a) | (b != b)) ? b : a;                                        \
+                T abc = ((c > ab) | (c != c)) ? c : ab, rest = g[i * OW + j];               \
+                d1[2 * j + 1] = ((d > abc) | (d != d)) ? rest : 0;                          \
+                rest = ((d > abc) | (d != d)) ? 0 : rest;                                   \
+                d1[2 * j] = ((c > ab) | (c != c)) ? rest : 0;                               \
+                rest = ((c > ab) | (c != c)) ? 0 : rest;                                    \
+                d0[2 * j + 1] = ((b > a) | (b != b)) ? rest : 0;                            \
+                d0[2 * j] = ((b > a) | (b != b)) ? 0 : rest;                                \
             }                                                                               \
         }                                                                                   \
     }                                                                                       \
