@@ -12,9 +12,18 @@ struct nb_autograd_meta {
     bool requires_grad;
     bool retains_grad;
     bool grad_zeroed; /* nb_zero_grad was called: grad's zeros are not yet written */
-    nb_tensor *grad;
+    nb_tensor *grad;  /* read it through nb__grad_of, set it with nb__set_grad */
+    nb_ctx *grad_ctx; /* where grad was made, and that arena's stamp then: a */
+    uint64_t grad_stamp; /* grad made elsewhere (create_graph) may since be gone */
     nb_node *node; /* the op that made this tensor; NULL for leaves */
 };
+
+/* t's .grad, or NULL when there is none or it was made in another arena that
+ * has since been reset or freed (a create_graph grad lives in the step's
+ * arena); a grad found gone is forgotten. */
+nb_tensor *nb__grad_of(const nb_tensor *t);
+/* Sets t's .grad to g (NULL clears it) and notes where g lives. */
+void nb__set_grad(const nb_tensor *t, nb_tensor *g);
 
 /* One recorded op application; lives in the context of its output. */
 struct nb_node {

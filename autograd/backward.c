@@ -159,17 +159,18 @@ static int accumulate(nb_ctx *ctx, nb_tensor **slot, nb_tensor *g)
 static int accumulate_leaf(nb_ctx *ctx, nb_tensor *leaf, nb_tensor *g, bool create_graph)
 {
     struct nb_autograd_meta *m = leaf->autograd;
-    nb_tensor *old = m->grad;
+    nb_tensor *old = nb__grad_of(leaf), *grad;
     bool zeroed = m->grad_zeroed;
     m->grad_zeroed = false;
     if (create_graph) {
-        m->grad = old && !zeroed ? nb_add(ctx, old, g) : g;
+        grad = old && !zeroed ? nb_add(ctx, old, g) : g;
     } else if (old && old->ctx == leaf->ctx) {
         return zeroed ? nb_copy_(old, g) : nb_add_(old, g);
     } else {
-        m->grad = old && !zeroed ? nb_add(ctx, old, g) : nb_clone(leaf->ctx, g);
+        grad = old && !zeroed ? nb_add(ctx, old, g) : nb_clone(leaf->ctx, g);
     }
-    return m->grad ? 0 : -1;
+    nb__set_grad(leaf, grad);
+    return grad ? 0 : -1;
 }
 
 /* Passes each input's gradient on: to the node that made it, or into the
@@ -211,7 +212,7 @@ static int run_node(nb_ctx *ctx, nb_node *node, const nb_backward_opts *opts, co
     struct nb_autograd_meta *meta = node->output->autograd;
     int j = target_index(cap, node->output);
     if (j >= 0) cap->grads[j] = g;
-    else if (meta->retains_grad && !cap) meta->grad = g;
+    else if (meta->retains_grad && !cap) nb__set_grad(node->output, g);
     if (check_versions(node)) return -1;
     nb_tensor *gin_small[NB_OP_MAX_INPUTS] = {0};
     nb_tensor **gin = node->n <= NB_OP_MAX_INPUTS ? gin_small : calloc((size_t)node->n, sizeof *gin);

@@ -92,9 +92,9 @@ static void swap_grads(nb_tensor *const *inputs, int n, nb_tensor **saved, bool 
     for (int i = 0; i < n; i++)
         if (inputs[i]->autograd) {
             struct nb_autograd_meta *m = inputs[i]->autograd;
-            nb_tensor *g = m->grad;
+            nb_tensor *g = nb__grad_of(inputs[i]);
             bool z = m->grad_zeroed;
-            m->grad = saved[i];
+            nb__set_grad(inputs[i], saved[i]);
             m->grad_zeroed = zeroed[i];
             saved[i] = g;
             zeroed[i] = z;

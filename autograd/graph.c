@@ -173,13 +173,35 @@ int nb_retain_grad(nb_tensor *t)
     return 0;
 }
 
+void nb__set_grad(const nb_tensor *t, nb_tensor *g)
+{
+    struct nb_autograd_meta *m = t->autograd;
+    m->grad = g;
+    m->grad_ctx = g ? g->ctx : NULL;
+    m->grad_stamp = g ? nb__ctx_stamp(g->ctx) : 0;
+}
+
+/* A grad in t's own arena lives as long as t; one made elsewhere (with
+ * create_graph, in the step's arena) is checked without reading it. */
+nb_tensor *nb__grad_of(const nb_tensor *t)
+{
+    struct nb_autograd_meta *m = t ? t->autograd : NULL;
+    if (!m || !m->grad) return NULL;
+    if (m->grad_ctx != t->ctx && !nb__ctx_holds(m->grad_ctx, m->grad_stamp, m->grad)) {
+        m->grad = NULL;
+        m->grad_ctx = NULL;
+        m->grad_zeroed = false;
+    }
+    return m->grad;
+}
+
 /* A zeroed grad is zeroed lazily: nb_zero_grad only marks it, and the zeros
  * are written when someone reads it first — unless the next backward
  * overwrites it before that, which is the usual training loop. */
 nb_tensor *nb_grad(const nb_tensor *t)
 {
     struct nb_autograd_meta *m = t ? t->autograd : NULL;
-    if (!m || !m->grad) return NULL;
+    if (!nb__grad_of(t)) return NULL;
     if (m->grad_zeroed) {
         m->grad_zeroed = false;
         if (nb_zero_(m->grad)) return NULL;
@@ -190,7 +212,7 @@ nb_tensor *nb_grad(const nb_tensor *t)
 int nb_zero_grad(nb_tensor *t)
 {
     NB_REQUIRE_INT(t);
-    if (t->autograd && t->autograd->grad) t->autograd->grad_zeroed = true;
+    if (nb__grad_of(t)) t->autograd->grad_zeroed = true;
     return 0;
 }
 

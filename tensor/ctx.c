@@ -50,6 +50,7 @@ struct nb_ctx {
     chunk *head; /* the chunk being filled; older ones follow */
     size_t used, peak, reserved;
     uint64_t generation;
+    uint64_t stamp; /* unique over the process: new at creation and at each reset */
     nb_ctx *prev, *next; /* every live context, for nb__ctx_of */
 };
 
@@ -59,6 +60,9 @@ struct nb_ctx {
 static pthread_mutex_t registry_lock;
 static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
 static nb_ctx *registry;
+static _Atomic uint64_t last_stamp;
+
+static uint64_t new_stamp(void) { return atomic_fetch_add(&last_stamp, 1) + 1; }
 
 static void registry_init(void)
 {
@@ -88,6 +92,17 @@ nb_ctx *nb__ctx_of_locked(const void *p)
             if ((const char *)p >= c->data && (const char *)p < c->data + used_of(c)) return ctx;
     return NULL;
 }
+
+bool nb__ctx_holds(const nb_ctx *ctx, uint64_t stamp, const void *p)
+{
+    nb__ctx_registry_lock();
+    nb_ctx *owner = nb__ctx_of_locked(p);
+    bool held = owner && owner == ctx && owner->stamp == stamp;
+    nb__ctx_registry_unlock();
+    return held;
+}
+
+uint64_t nb__ctx_stamp(const nb_ctx *ctx) { return ctx ? ctx->stamp : 0; }
 
 nb_ctx *nb__ctx_of(const void *p)
 {
@@ -128,6 +143,7 @@ nb_ctx *nb_ctx_new(void)
         nb__error("nb_ctx_new: out of memory");
         return NULL;
     }
+    ctx->stamp = new_stamp();
     nb__ctx_registry_lock();
     ctx->next = registry;
     if (registry) registry->prev = ctx;
@@ -156,6 +172,7 @@ void nb_ctx_reset(nb_ctx *ctx)
     if (!ctx) return;
     nb__ctx_registry_lock();
     ctx->generation++;
+    ctx->stamp = new_stamp();
     ctx->used = 0;
     if (ctx->head && ctx->head->next) { /* coalesce into one chunk */
         size_t total = ctx->reserved;

@@ -41,6 +41,14 @@ nb_ctx *nb__ctx_of(const void *p);
 nb_ctx *nb__ctx_of_locked(const void *p);
 void nb__ctx_registry_lock(void);
 void nb__ctx_registry_unlock(void);
+/* A context's stamp: unique over the process, renewed by every reset, so
+ * (context, stamp) names one life of an arena even if a freed context's
+ * address is reused by a new one. */
+uint64_t nb__ctx_stamp(const nb_ctx *ctx);
+/* Whether p lies in live memory of ctx and ctx still has this stamp (it was
+ * neither freed nor reset since the stamp was read). Reads nothing at p or,
+ * unless it is live, at ctx. */
+bool nb__ctx_holds(const nb_ctx *ctx, uint64_t stamp, const void *p);
 
 /* ---- making tensors ---------------------------------------------------- */
 

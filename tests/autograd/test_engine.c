@@ -171,6 +171,40 @@ START_TEST(backward_after_reset_is_refused)
 }
 END_TEST
 
+/* With create_graph a leaf's .grad is a graph tensor in the step's arena;
+ * once that arena is reset (here into a new chunk, so the old memory is
+ * freed) or freed, the grad is gone: nabla forgets it instead of reading it,
+ * and the next backward starts a new one. */
+START_TEST(create_graph_grad_goes_with_its_arena)
+{
+    nb_ctx *p = nb_ctx_new(), *c = nb_ctx_new();
+    nb_tensor *w = LEAF(p, (2), 1, 2);
+    ck_assert_ptr_nonnull(nb_zeros(c, NB_F64, NB_SHAPE(100000))); /* a second chunk */
+    nb_tensor *loss = nb_sum(c, nb_mul(c, w, w), NB_ALL_AXES, false);
+    ck_assert_int_eq(nb_backward_ex(loss, &(nb_backward_opts){.create_graph = true}), 0);
+    ck_assert(nb_grad(w)->ctx == c);
+    CK_VALUES(nb_grad(w), 0, 2, 4);
+    nb_ctx_reset(c);
+    ck_assert_ptr_null(nb_grad(w));
+    loss = nb_sum(c, nb_mul_scalar(c, w, 3), NB_ALL_AXES, false);
+    ck_assert_int_eq(nb_backward(loss), 0);
+    ck_assert(nb_grad(w)->ctx == p); /* a plain backward: the grad is w's own again */
+    CK_VALUES(nb_grad(w), 0, 3, 3);
+    /* the same after nb_zero_grad, and when the arena is freed */
+    nb_ctx *d = nb_ctx_new();
+    nb_tensor *w2 = LEAF(p, (2), 1, 2);
+    loss = nb_sum(d, nb_mul(d, w2, w2), NB_ALL_AXES, false);
+    ck_assert_int_eq(nb_backward_ex(loss, &(nb_backward_opts){.create_graph = true}), 0);
+    ck_assert_int_eq(nb_zero_grad(w2), 0);
+    nb_ctx_free(d);
+    ck_assert_ptr_null(nb_grad(w2));
+    ck_assert_int_eq(nb_backward(nb_sum(c, w2, NB_ALL_AXES, false)), 0);
+    CK_VALUES(nb_grad(w2), 0, 1, 1);
+    nb_ctx_free(c);
+    nb_ctx_free(p);
+}
+END_TEST
+
 START_TEST(non_scalar_outputs_take_a_gradient)
 {
     nb_ctx *c = nb_ctx_new();
@@ -317,6 +351,7 @@ TCase *tcase_engine(void)
     tcase_add_test(tc, in_place_write_to_a_saved_value_is_refused);
     tcase_add_test(tc, retain_graph_allows_a_second_pass);
     tcase_add_test(tc, backward_after_reset_is_refused);
+    tcase_add_test(tc, create_graph_grad_goes_with_its_arena);
     tcase_add_test(tc, non_scalar_outputs_take_a_gradient);
     tcase_add_test(tc, requires_grad_rules_and_retained_grads);
     tcase_add_test(tc, max_and_min_route_ties);
