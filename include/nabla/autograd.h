@@ -22,13 +22,18 @@
  *     long-lived arena). It is allocated by the first backward and then
  *     accumulated in place, so resetting a step's arena never touches it.
  *     (With create_graph the .grad is itself a graph tensor and lives in the
- *     context of the tensor backward was called on.)
+ *     context of the tensor backward was called on; when that context is
+ *     reset or freed, the grad is forgotten: nb_grad gives NULL and the next
+ *     backward starts a new one.)
  *   - Nodes, and every tensor a backward pass computes on the way, live in
  *     the context of the tensor backward was called on (the step's arena),
  *     and go with its reset. A retained non-leaf grad lives there too.
  *   - A backward through a graph whose arena was reset is refused with a
  *     message: every arena counts its resets, and the engine checks that each
- *     tensor and node it reaches is still live before reading it.
+ *     tensor and node it reaches is still live before reading it. What it
+ *     cannot tell is a pointer kept across a reset that now points at a new
+ *     tensor made at the same address since: that is the new tensor (C
+ *     pointers carry no generation). Keep a step's tensors within the step.
  *   - After a backward the graph is released: a second backward through the
  *     same nodes is an error unless the first passed retain_graph.
  *   - An in-place write (nb_add_, nb_copy_, ...) bumps its storage's version;
@@ -55,9 +60,10 @@ bool nb_requires_grad(const nb_tensor *t);
 int nb_retain_grad(nb_tensor *t);
 /* The accumulated gradient, or NULL before any backward reached t. */
 nb_tensor *nb_grad(const nb_tensor *t);
-/* Sets t's gradient to zeros in place (keeping its buffer). */
+/* Sets t's gradient to zeros (keeping its buffer; the zeros are written
+ * lazily, and the next backward overwrites them instead of adding). */
 int nb_zero_grad(nb_tensor *t);
-/* True for a tensor made by a recorded op (it has a node). */
+/* True for a leaf: a tensor not made by a recorded op (it has no node). */
 bool nb_is_leaf(const nb_tensor *t);
 /* The name of the op that made t ("mul"), or NULL for leaves and plain tensors. */
 const char *nb_grad_fn_name(const nb_tensor *t);
