@@ -147,6 +147,7 @@ typedef struct nb_op_def {
     unsigned no_grad_inputs;     /* bit i: input i never takes a gradient (an index) */
     nb_sample_fn sample;         /* for gradcheck walks; NULL for user ops without */
     double gradcheck_tol;        /* relative tolerance in f64; 0 = default 1e-6 */
+    double gradcheck_eps;        /* central-difference step in f64; 0 = default 1e-6 */
 } nb_op_def;
 
 /* Adds an op to the table. Refused: a NULL or empty name, a name already

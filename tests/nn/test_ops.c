@@ -55,12 +55,15 @@ static void check_first_order(const nb_op_def *op, uint64_t seed, bool strided)
     nb_tensor *in[NB_OP_MAX_INPUTS] = {0};
     int n = sample(op, ctx, seed, strided, in, attrs);
     op_call call = {op, attrs, NULL};
-    nb_gradcheck_opts opts = {.rtol = op->gradcheck_tol > 0 ? op->gradcheck_tol : 1e-6, .atol = 1e-7, .seed = seed};
+    nb_gradcheck_opts opts = {.rtol = op->gradcheck_tol > 0 ? op->gradcheck_tol : 1e-6, .atol = 1e-7,
+                              .eps = op->gradcheck_eps, .seed = seed};
     nb_gradcheck_report r;
     ck_assert_msg(nb_gradcheck(call_op, &call, in, n, &opts, &r) == 0, "%s: %s", op->name, nb_last_error());
     ck_assert_msg(r.passed, "%s (seed %llu%s): input %d element %lld: analytic %.10g, numeric %.10g", op->name,
                   (unsigned long long)seed, strided ? ", strided" : "", r.worst_input, (long long)r.worst_index,
                   r.analytic, r.numeric);
+    ck_assert_msg(r.checked > 0, "%s (seed %llu): every element was at a kink; nothing was compared", op->name,
+                  (unsigned long long)seed);
     nb_ctx_free(ctx);
 }
 
