@@ -71,15 +71,16 @@ static int std_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_tenso
     return var_std_backward(ctx, node, g, gin, true);
 }
 
-/* Along one axis of a larger tensor, the gradient goes to the index argmax
- * returns (the first extreme); over every element it is split evenly among
- * the elements equal to the extreme (both as PyTorch). */
+/* Along one given axis, the gradient goes to the index argmax returns (the
+ * first extreme), as torch.max(x, dim) does; over all elements (NB_ALL_AXES)
+ * or several axes it is split evenly among the elements equal to the
+ * extreme, as torch.max(x) and torch.amax do. */
 static int extreme_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_tensor **gin,
                             bool is_max)
 {
     nb_tensor *x = X;
     int axes[NB_MAX_DIMS], naxes = nb__rules_mask_axes(ATTRS->mask, x->ndim, axes);
-    if (naxes == 1 && x->ndim > 1) {
+    if (naxes == 1 && !ATTRS->all_axes) {
         nb_tensor *idx = is_max ? nb_argmax(ctx, x, axes[0], true) : nb_argmin(ctx, x, axes[0], true);
         gin[0] = nb_scatter_add(ctx, nb_zeros_like(ctx, x), axes[0], idx, G_KEEP);
         return gin[0] ? 0 : -1;

@@ -51,6 +51,7 @@ typedef struct {
 
 typedef struct {
     unsigned mask; /* bit i: axis i reduced */
+    bool all_axes; /* asked for as NB_ALL_AXES (max/min then share ties) */
     bool keepdim;
     int correction;
 } nb__reduce_attrs;

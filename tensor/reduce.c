@@ -487,7 +487,7 @@ static nb_tensor *logsumexp_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int
 static nb_tensor *recorded(nb__op_site *site, nb_ctx *ctx, nb_tensor *x, nb_tensor *out,
                            int naxes, const int *axes, bool keepdim, int correction)
 {
-    nb__reduce_attrs attrs = {.keepdim = keepdim, .correction = correction};
+    nb__reduce_attrs attrs = {.all_axes = naxes == 0, .keepdim = keepdim, .correction = correction};
     if (out && nb__axes_mask(site->name, naxes, axes, x->ndim, &attrs.mask)) out = NULL;
     return nb__op_end(site, ctx, out, &x, 1, &attrs, sizeof attrs);
 }

@@ -253,6 +253,9 @@ START_TEST(max_and_min_route_ties)
     nb_tensor *x = LEAF(c, (3), 1, 3, 3);
     ck_assert_int_eq(nb_backward(nb_max(c, x, NB_ALL_AXES, false)), 0);
     CK_VALUES(nb_grad(x), 1e-15, 0, 0.5, 0.5);
+    nb_tensor *v = LEAF(c, (3), 1, 3, 3); /* along a given axis, even of a vector: the first */
+    ck_assert_int_eq(nb_backward(nb_max(c, v, NB_AXES(0), false)), 0);
+    CK_VALUES(nb_grad(v), 0, 0, 1, 0);
     nb_tensor *m = LEAF(c, (2, 3), 1, 3, 3, 2, 2, 0);
     ck_assert_int_eq(nb_backward(nb_sum(c, nb_max(c, m, NB_AXES(1), false), NB_ALL_AXES, false)), 0);
     CK_VALUES(nb_grad(m), 0, 0, 1, 0, 1, 0, 0);
