@@ -101,9 +101,7 @@ static nb_tensor *ce_forward(nb_ctx *ctx, nb_tensor *const *in, int n, const voi
     nb_tensor *loss = nb_empty(ctx, z->dtype, NB_SHAPE(N));
     double *li = nb_ctx_alloc(ctx, sizeof(double) * (size_t)(N ? N : 1), 64);
     if (!loss || !li) return NULL;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (N * C >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel())
-#endif
+    NB_OMP(omp parallel for schedule(static) if (N * C >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel()))
     for (int64_t i = 0; i < N; i++) {
         int64_t y = nb__get_index(t, i);
         li[i] = 0;
@@ -153,7 +151,7 @@ static void softmax_row_f64(const double *x, double *y, int64_t n, bool log_spac
         const T *zd = nb_data(z);                                                           \
         T *d = nb_data(dz);                                                                 \
         bool per_row = at->reduction == NB_REDUCE_NONE;                                     \
-        CE_PARALLEL_ROWS                                                                    \
+        NB_OMP(omp parallel for schedule(static) if (N * C >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel())) \
         for (int64_t i = 0; i < N; i++) {                                                   \
             T *di = d + i * C;                                                              \
             int64_t y = nb__get_index(t, i);                                                \
@@ -174,12 +172,6 @@ static void softmax_row_f64(const double *x, double *y, int64_t n, bool log_spac
         }                                                                                   \
         return dz;                                                                          \
     }
-#ifdef _OPENMP
-#define CE_PARALLEL_ROWS \
-    _Pragma("omp parallel for schedule(static) if (N * C >= NB_PARALLEL_MIN_ELEMS && !omp_in_parallel())")
-#else
-#define CE_PARALLEL_ROWS
-#endif
 DEFINE_CE_BACKWARD(f32, float, NB_F32, nb__row_softmax_f32)
 DEFINE_CE_BACKWARD(f64, double, NB_F64, softmax_row_f64)
 

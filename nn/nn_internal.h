@@ -7,6 +7,14 @@
 
 #include "../tensor/tensor_internal.h"
 
+/* An OpenMP directive, or nothing in a build without OpenMP (where a bare
+ * #pragma omp is an unknown pragma, an error under -Werror). */
+#ifdef _OPENMP
+#define NB_OMP(directive) _Pragma(#directive)
+#else
+#define NB_OMP(directive)
+#endif
+
 /* ---- modules -------------------------------------------------------------------- */
 
 typedef struct {

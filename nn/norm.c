@@ -62,7 +62,7 @@ static nb_tensor *batch_norm_forward(nb_ctx *ctx, nb_tensor *const *in, int n, c
     nb_tensor *b = n == 3 ? nb_contiguous(ctx, in[2]) : NULL, *y = x ? nb_empty_like(ctx, x) : NULL;
     if (!y || (n == 3 && (!w || !b))) return NULL;
     int64_t N = x->shape[0], C = x->shape[1], S = N && C ? nb_numel(x) / (N * C) : 0;
-#pragma omp parallel for schedule(static) if (nb_numel(x) > 65536)
+    NB_OMP(omp parallel for schedule(static) if (nb_numel(x) > 65536))
     for (int64_t c = 0; c < C; c++)
         norm_group(x->dtype, nb_data(x), nb_data(y), c * S, N, S, C * S, affine_at(w, c, 1),
                    affine_at(b, c, 0), eps);
@@ -80,7 +80,7 @@ static nb_tensor *layer_norm_forward(nb_ctx *ctx, nb_tensor *const *in, int n, c
     for (int d = x->ndim - a->naxes; d < x->ndim; d++) K *= x->shape[d];
     int64_t rows = K ? nb_numel(x) / K : 0;
     /* the affine pair varies along the row: normalise, then scale per element */
-#pragma omp parallel for schedule(static) if (nb_numel(x) > 65536)
+    NB_OMP(omp parallel for schedule(static) if (nb_numel(x) > 65536))
     for (int64_t r = 0; r < rows; r++) {
         norm_group(x->dtype, nb_data(x), nb_data(y), r * K, 1, K, K, 1, 0, a->eps);
         for (int64_t k = 0; n == 3 && k < K; k++)

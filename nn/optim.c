@@ -106,7 +106,7 @@ void nb__optim_blocks(nb_dtype dtype, int64_t n, nb_tensor *const *arrays, int n
      * an element on one core, so splitting a layer of 200k saves 0.04 ms,
      * while a second thread the OS has set aside (another process on the
      * other core) can stall the region for a scheduler slice, ~8 ms here. */
-#pragma omp parallel for schedule(static) if (n > 256 * NB_OPTIM_BLOCK)
+    NB_OMP(omp parallel for schedule(static) if (n > 256 * NB_OPTIM_BLOCK))
     for (int64_t b = 0; b < nblocks; b++) {
         int64_t at = b * NB_OPTIM_BLOCK, len = n - at < NB_OPTIM_BLOCK ? n - at : NB_OPTIM_BLOCK;
         void *ptrs[5] = {0};

@@ -178,7 +178,7 @@ static nb_tensor *pool_planes(nb_ctx *ctx, pool_job job, nb_tensor *x, nb_tensor
     int64_t out_plane = job == POOL_SCATTER ? img : L;
     const char *xs = nb_data(xc), *gs = gc ? nb_data(gc) : NULL;
     char *os = nb_data(out);
-#pragma omp parallel for schedule(static) if (planes * (img + L) > 65536)
+    NB_OMP(omp parallel for schedule(static) if (planes * (img + L) > 65536))
     for (int64_t pl = 0; pl < planes; pl++)
         run_plane(job, x->dtype, xs + pl * img * (int64_t)es, os + pl * out_plane * (int64_t)oes,
                   gs ? gs + pl * L * (int64_t)es : NULL, &w, OH, OW);

@@ -14,7 +14,7 @@
 #define DEFINE_SUM_ABC(SUFFIX, T)                                                           \
     static void sum_abc_##SUFFIX(const T *x, T *out, int64_t A, int64_t B, int64_t C)       \
     {                                                                                       \
-        _Pragma("omp parallel for schedule(static) if (A * B * C > 65536 && B >= 8)")       \
+        NB_OMP(omp parallel for schedule(static) if (A * B * C > 65536 && B >= 8))         \
         for (int64_t b = 0; b < B; b++) {                                                   \
             double acc = 0;                                                                 \
             for (int64_t a = 0; a < A; a++) {                                               \
@@ -33,7 +33,7 @@
     /* C = 1: vectorise across b instead, the rows of x added in order */                   \
     static void sum_rows_##SUFFIX(const T *x, T *out, int64_t A, int64_t B)                 \
     {                                                                                       \
-        _Pragma("omp parallel for schedule(static) if (A * B > 65536 && B >= 1024)")        \
+        NB_OMP(omp parallel for schedule(static) if (A * B > 65536 && B >= 1024))          \
         for (int64_t b0 = 0; b0 < B; b0 += 512) {                                           \
             int64_t nb = B - b0 < 512 ? B - b0 : 512;                                       \
             double acc[512] = {0};                                                          \

@@ -103,7 +103,7 @@ static void run_planes(bool to_cols, nb_dtype dt, const char *src, char *dst, in
     size_t es = nb_dtype_size(dt);
     int64_t img = w->height * w->width, col = (int64_t)w->kh * w->kw * OH * OW;
     int64_t in_step = to_cols ? img : col, out_step = to_cols ? col : img;
-#pragma omp parallel for schedule(static) if (planes * (img + col) > 65536)
+    NB_OMP(omp parallel for schedule(static) if (planes * (img + col) > 65536))
     for (int64_t pl = 0; pl < planes; pl++) {
         const char *s = src + pl * in_step * (int64_t)es;
         char *d = dst + pl * out_step * (int64_t)es;
