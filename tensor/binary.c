@@ -236,7 +236,7 @@ static nb_tensor *binary(const char *api, nb_ctx *ctx, nb_tensor *a, nb_tensor *
     int ndim;
     int64_t shape[NB_MAX_DIMS];
     if (nb__broadcast_shapes(api, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape)) return NULL;
-    nb_tensor *out = nb__alloc(ctx, nb__binary_result_dtype(op, a->dtype, b->dtype), ndim, shape);
+    nb_tensor *out = nb__alloc(api, ctx, nb__binary_result_dtype(op, a->dtype, b->dtype), ndim, shape);
     if (!out || binary_into(api, ctx, out, a, b, op, 0)) return NULL;
     return out;
 }
@@ -334,7 +334,7 @@ static nb_tensor *where(nb_ctx *ctx, nb_tensor *cond, nb_tensor *a, nb_tensor *b
     nb_tensor *c = nb__as_dtype(ctx, cond, NB_BOOL);
     nb_tensor *pa = c ? nb__as_dtype(ctx, a, d) : NULL;
     nb_tensor *pb = pa ? nb__as_dtype(ctx, b, d) : NULL;
-    nb_tensor *out = pb ? nb__alloc(ctx, d, ndim, shape) : NULL;
+    nb_tensor *out = pb ? nb__alloc("nb_where", ctx, d, ndim, shape) : NULL;
     if (!out) return NULL;
     nb__loop L;
     nb__loop_init(&L, ndim, shape);

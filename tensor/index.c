@@ -73,7 +73,7 @@ static nb_tensor *take(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, nb_
     int64_t n = nb_numel(index), shape[NB_MAX_DIMS];
     memcpy(shape, x->shape, sizeof shape);
     shape[a] = n;
-    nb_tensor *out = nb__alloc(ctx, x->dtype, x->ndim, shape);
+    nb_tensor *out = nb__alloc(api, ctx, x->dtype, x->ndim, shape);
     if (!out) return NULL;
     for (int64_t i = 0; i < n; i++) {
         nb_tensor dst = drop_axis(out, a, i), src = drop_axis(x, a, idx[i]);
@@ -158,7 +158,7 @@ static nb_tensor *gather_impl(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *in
     if (nb__axis("nb_gather", axis, x->ndim, &a) || check_gather_shapes("nb_gather", x, a, index, NULL))
         return NULL;
     int64_t *off = gather_offsets("nb_gather", ctx, x, a, index);
-    nb_tensor *out = off ? nb__alloc(ctx, x->dtype, index->ndim, index->shape) : NULL;
+    nb_tensor *out = off ? nb__alloc("nb_gather", ctx, x->dtype, index->ndim, index->shape) : NULL;
     if (!out) return NULL;
     size_t es = nb_dtype_size(x->dtype);
     char *o = nb_data(out);
@@ -245,7 +245,7 @@ static nb_tensor *masked_select_impl(nb_ctx *ctx, nb_tensor *x, nb_tensor *mask)
     nb__loop_add(&L, m);
     nb__loop copy = L; /* running a loop simplifies it in place */
     nb__loop_run_ordered(&L, count_row, &st);
-    nb_tensor *out = nb__alloc(ctx, x->dtype, 1, &st.count);
+    nb_tensor *out = nb__alloc("nb_masked_select", ctx, x->dtype, 1, &st.count);
     if (!out) return NULL;
     st.out = nb_data(out);
     st.count = 0;

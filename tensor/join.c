@@ -41,7 +41,7 @@ static nb_tensor *concat_impl(nb_ctx *ctx, nb_tensor *const *ts, int n, int axis
         shape[a] += t->shape[a];
         dt = nb_promote_types(dt, t->dtype);
     }
-    nb_tensor *out = nb__alloc(ctx, dt, first->ndim, shape);
+    nb_tensor *out = nb__alloc("nb_concat", ctx, dt, first->ndim, shape);
     if (!out) return NULL;
     int64_t at = 0;
     for (int i = 0; i < n; i++) { /* copy each piece into its slice of out */

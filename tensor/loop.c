@@ -264,7 +264,7 @@ void nb__convert_into(nb_tensor *dst, const nb_tensor *src)
 nb_tensor *nb__as_dtype(nb_ctx *ctx, nb_tensor *t, nb_dtype dtype)
 {
     if (t->dtype == dtype) return t;
-    nb_tensor *out = nb__alloc(ctx, dtype, t->ndim, t->shape);
+    nb_tensor *out = nb__alloc("nb_cast", ctx, dtype, t->ndim, t->shape);
     if (out) nb__convert_into(out, t);
     return out;
 }

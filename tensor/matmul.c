@@ -168,7 +168,7 @@ static nb_tensor *matmul_impl(nb_ctx *ctx, nb_tensor *a, nb_tensor *b)
     }
     shape[nbatch] = A->shape[A->ndim - 2];
     shape[nbatch + 1] = B->shape[B->ndim - 1];
-    nb_tensor *c = nb__alloc(ctx, dt, nbatch + 2, shape);
+    nb_tensor *c = nb__alloc("nb_matmul", ctx, dt, nbatch + 2, shape);
     operand oa, ob;
     if (!c || prepare_operand(ctx, &A, nbatch, shape, &oa) ||
         prepare_operand(ctx, &B, nbatch, shape, &ob))

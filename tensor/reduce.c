@@ -391,7 +391,7 @@ static nb_tensor *reduce(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, 
     nb_dtype dt = fin != FIN_NONE && !nb_dtype_is_float(x->dtype) ? NB_F32
                   : int_acc && (op == RED_SUM || op == RED_PROD) ? NB_I64
                   : x->dtype;
-    nb_tensor *out = nb__alloc(ctx, dt, ndim, shape);
+    nb_tensor *out = nb__alloc(api, ctx, dt, ndim, shape);
     if (!out) return NULL;
     char *o = nb_data(out);
     size_t es = nb_dtype_size(dt);
@@ -471,7 +471,7 @@ static nb_tensor *logsumexp_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int
     int64_t shape[NB_MAX_DIMS], R;
     acc_t *acc = reduce_to_acc(api, ctx, xf, naxes, axes, keepdim, RED_SUMEXP, center, &ndim,
                                shape, &R);
-    nb_tensor *out = acc ? nb__alloc(ctx, xf->dtype, ndim, shape) : NULL;
+    nb_tensor *out = acc ? nb__alloc(api, ctx, xf->dtype, ndim, shape) : NULL;
     if (!out) return NULL;
     char *o = nb_data(out);
     size_t es = nb_dtype_size(out->dtype);

@@ -82,7 +82,7 @@ static nb_tensor *random_float(const char *op, nb_ctx *ctx, nb_rng *rng, nb_dtyp
         nb__error("%s: dtype %s is not a float type (f32 or f64)", op, nb_dtype_name(dtype));
         return NULL;
     }
-    return nb__alloc(ctx, dtype, ndim, shape);
+    return nb__alloc(op, ctx, dtype, ndim, shape);
 }
 
 /* Fills t with offset + scale * draw(rng), element by element in C order. */
@@ -135,7 +135,7 @@ nb_tensor *nb_rand_int(nb_ctx *ctx, nb_rng *rng, nb_dtype dtype, int ndim,
                   (long long)high);
         return NULL;
     }
-    nb_tensor *t = nb__alloc(ctx, dtype, ndim, shape);
+    nb_tensor *t = nb__alloc(__func__, ctx, dtype, ndim, shape);
     if (!t) return NULL;
     uint64_t span = (uint64_t)high - (uint64_t)low;
     char *p = nb_data(t);
@@ -158,7 +158,7 @@ nb_tensor *nb_randperm(nb_ctx *ctx, nb_rng *rng, int64_t n)
         nb__error("nb_randperm: need a generator and n >= 0, got n = %lld", (long long)n);
         return NULL;
     }
-    nb_tensor *t = nb__alloc(ctx, NB_I64, 1, &n);
+    nb_tensor *t = nb__alloc(__func__, ctx, NB_I64, 1, &n);
     if (!t) return NULL;
     int64_t *p = nb_data(t);
     for (int64_t i = 0; i < n; i++) p[i] = i;

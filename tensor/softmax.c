@@ -151,7 +151,7 @@ static nb_tensor *argreduce(const char *api, nb_ctx *ctx, nb_tensor *x, int axis
     }
     nb_tensor *moved = nb_transpose(ctx, x, a, -1); /* the axis last, outputs before it */
     nb_tensor *rest = moved ? nb_slice(ctx, moved, -1, 0, 1, 1) : NULL;
-    nb_tensor *out = rest ? nb__alloc(ctx, NB_I64, rest->ndim, rest->shape) : NULL;
+    nb_tensor *out = rest ? nb__alloc(api, ctx, NB_I64, rest->ndim, rest->shape) : NULL;
     if (!out) return NULL;
     int64_t *o = nb_data(out), es = (int64_t)nb_dtype_size(x->dtype);
     int64_t n = x->shape[a], stride = moved->strides[moved->ndim - 1] * es;

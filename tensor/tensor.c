@@ -114,21 +114,26 @@ static void set_contiguous_strides(nb_tensor *t)
     }
 }
 
-nb_tensor *nb__alloc(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
+int nb__check_dtype(const char *api, nb_dtype dtype)
+{
+    if ((unsigned)dtype > NB_F64) {
+        nb__error("%s: unknown dtype %d", api, (int)dtype);
+        return -1;
+    }
+    return 0;
+}
+
+nb_tensor *nb__alloc(const char *api, nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
 {
     if (!ctx) {
-        nb__error("nb_empty: context is NULL");
+        nb__error("%s: context is NULL", api);
         return NULL;
     }
-    if ((unsigned)dtype > NB_F64) {
-        nb__error("nb_empty: unknown dtype %d", (int)dtype);
-        return NULL;
-    }
-    if (nb__check_shape("nb_empty", ndim, shape)) return NULL;
-    int64_t n = nb__shape_numel("nb_empty", ndim, shape);
+    if (nb__check_dtype(api, dtype) || nb__check_shape(api, ndim, shape)) return NULL;
+    int64_t n = nb__shape_numel(api, ndim, shape);
     size_t es = nb_dtype_size(dtype);
     if (n < 0 || (uint64_t)n > SIZE_MAX / 2 / es) {
-        if (n >= 0) nb__error("nb_empty: %lld elements is too many", (long long)n);
+        if (n >= 0) nb__error("%s: %lld elements is too many", api, (long long)n);
         return NULL;
     }
     /* header, storage and data in one block: one arena call, and a small
@@ -161,48 +166,62 @@ nb_tensor *nb__view(nb_ctx *ctx, const nb_tensor *t)
     return v;
 }
 
-/* ---- creation ------------------------------------------------------------- */
+/* ---- creation -------------------------------------------------------------
+ * Each public function names itself in messages: the shared helpers below
+ * take its name (api) rather than report under one of their own. */
 
-nb_tensor *nb_empty(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
+static nb_tensor *full(const char *api, nb_ctx *ctx, nb_dtype dtype, int ndim,
+                       const int64_t *shape, double value)
 {
-    return nb__alloc(ctx, dtype, ndim, shape);
-}
-
-nb_tensor *nb_full(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape, double value)
-{
-    nb_tensor *t = nb__alloc(ctx, dtype, ndim, shape);
+    nb_tensor *t = nb__alloc(api, ctx, dtype, ndim, shape);
     if (t && nb_numel(t) == 1) nb__store(t->storage->data, dtype, value); /* scalars: no loop */
     else if (t && nb_fill_(t, value)) return NULL;
     return t;
 }
 
-nb_tensor *nb_zeros(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
+static nb_tensor *zeros(const char *api, nb_ctx *ctx, nb_dtype dtype, int ndim,
+                        const int64_t *shape)
 {
-    nb_tensor *t = nb__alloc(ctx, dtype, ndim, shape);
+    nb_tensor *t = nb__alloc(api, ctx, dtype, ndim, shape);
     if (t) memset(t->storage->data, 0, t->storage->nbytes);
     return t;
 }
 
+nb_tensor *nb_empty(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
+{
+    return nb__alloc(__func__, ctx, dtype, ndim, shape);
+}
+
+nb_tensor *nb_full(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape, double value)
+{
+    return full(__func__, ctx, dtype, ndim, shape, value);
+}
+
+nb_tensor *nb_zeros(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
+{
+    return zeros(__func__, ctx, dtype, ndim, shape);
+}
+
 nb_tensor *nb_ones(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
 {
-    return nb_full(ctx, dtype, ndim, shape, 1.0);
+    return full(__func__, ctx, dtype, ndim, shape, 1.0);
 }
 
 nb_tensor *nb_scalar(nb_ctx *ctx, nb_dtype dtype, double value)
 {
-    return nb_full(ctx, dtype, 0, NULL, value);
+    return full(__func__, ctx, dtype, 0, NULL, value);
 }
 
 nb_tensor *nb_zeros_like(nb_ctx *ctx, const nb_tensor *t)
 {
     NB_REQUIRE(t);
-    return nb_zeros(ctx, t->dtype, t->ndim, t->shape);
+    return zeros(__func__, ctx, t->dtype, t->ndim, t->shape);
 }
 
 nb_tensor *nb_empty_like(nb_ctx *ctx, const nb_tensor *t)
 {
     NB_REQUIRE(t);
-    return nb__alloc(ctx, t->dtype, t->ndim, t->shape);
+    return nb__alloc(__func__, ctx, t->dtype, t->ndim, t->shape);
 }
 
 nb_tensor *nb_arange(nb_ctx *ctx, nb_dtype dtype, double start, double stop, double step)
@@ -218,7 +237,7 @@ nb_tensor *nb_arange(nb_ctx *ctx, nb_dtype dtype, double start, double stop, dou
         return NULL;
     }
     int64_t n = count > 0 ? (int64_t)count : 0;
-    nb_tensor *t = nb__alloc(ctx, dtype, 1, &n);
+    nb_tensor *t = nb__alloc(__func__, ctx, dtype, 1, &n);
     if (!t) return NULL;
     size_t es = nb_dtype_size(dtype);
     for (int64_t i = 0; i < n; i++)
@@ -233,7 +252,7 @@ nb_tensor *nb_linspace(nb_ctx *ctx, nb_dtype dtype, double start, double stop, i
                   (long long)n);
         return NULL;
     }
-    nb_tensor *t = nb__alloc(ctx, dtype, 1, &n);
+    nb_tensor *t = nb__alloc(__func__, ctx, dtype, 1, &n);
     if (!t) return NULL;
     size_t es = nb_dtype_size(dtype);
     double step = n > 1 ? (stop - start) / (double)(n - 1) : 0;
@@ -251,7 +270,7 @@ nb_tensor *nb_eye(nb_ctx *ctx, nb_dtype dtype, int64_t n)
         nb__error("nb_eye: n = %lld is negative", (long long)n);
         return NULL;
     }
-    nb_tensor *t = nb_zeros(ctx, dtype, 2, (const int64_t[]){n, n});
+    nb_tensor *t = zeros(__func__, ctx, dtype, 2, (const int64_t[]){n, n});
     if (!t) return NULL;
     size_t es = nb_dtype_size(dtype);
     for (int64_t i = 0; i < n; i++)
@@ -262,7 +281,7 @@ nb_tensor *nb_eye(nb_ctx *ctx, nb_dtype dtype, int64_t n)
 nb_tensor *nb_from_data(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape,
                         const void *data)
 {
-    nb_tensor *t = nb__alloc(ctx, dtype, ndim, shape);
+    nb_tensor *t = nb__alloc(__func__, ctx, dtype, ndim, shape);
     if (!t) return NULL;
     if (!data && t->storage->nbytes) {
         nb__error("nb_from_data: data is NULL");

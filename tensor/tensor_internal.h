@@ -52,12 +52,15 @@ bool nb__ctx_holds(const nb_ctx *ctx, uint64_t stamp, const void *p);
 
 /* ---- making tensors ---------------------------------------------------- */
 
-/* A new contiguous tensor with uninitialised storage. */
-nb_tensor *nb__alloc(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape);
+/* A new contiguous tensor with uninitialised storage. Its messages (a NULL
+ * context, an unknown dtype, a bad shape) name api, the public function. */
+nb_tensor *nb__alloc(const char *api, nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape);
 /* A new header in ctx sharing t's storage, shape and strides (a view). */
 nb_tensor *nb__view(nb_ctx *ctx, const nb_tensor *t);
 /* Element count of a shape; -1 (with an error naming op) past INT64_MAX. */
 int64_t nb__shape_numel(const char *op, int ndim, const int64_t *shape);
+/* -1 with "api: unknown dtype 9" for a value outside the enum. */
+int nb__check_dtype(const char *api, nb_dtype dtype);
 /* Checks a caller's shape: ndim in 0..NB_MAX_DIMS, sizes >= 0. */
 int nb__check_shape(const char *op, int ndim, const int64_t *shape);
 /* Refuses a destination with several elements in one memory location (a
@@ -159,7 +162,9 @@ double nb__row_logsumexp_f32(const float *x, int64_t n);
 
 /* Converting copy of src into dst (same shape after broadcasting src). */
 void nb__convert_into(nb_tensor *dst, const nb_tensor *src);
-/* t itself when it already has dtype, else a converted contiguous copy. */
+/* t itself when it already has dtype, else a converted contiguous copy. The
+ * ops calling it have checked ctx, so it fails only on memory, and says so
+ * as the cast it is (nb_cast). */
 nb_tensor *nb__as_dtype(nb_ctx *ctx, nb_tensor *t, nb_dtype dtype);
 
 /* Exponentiation by squaring in 64-bit unsigned arithmetic (wraps instead of

@@ -184,7 +184,7 @@ static nb_tensor *compute(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary
     if (dtype == NB_BOOL) dtype = NB_I32;
     if (!nb_dtype_is_float(dtype) && (!int_ok || !row_for(def, dtype))) dtype = NB_F32;
     nb_tensor *in = nb__as_dtype(ctx, x, dtype);
-    nb_tensor *out = in ? nb__alloc(ctx, dtype, x->ndim, x->shape) : NULL;
+    nb_tensor *out = in ? nb__alloc(def->name, ctx, dtype, x->ndim, x->shape) : NULL;
     if (!out) return NULL;
     nb__loop L;
     nb__loop_init(&L, out->ndim, out->shape);

@@ -284,7 +284,7 @@ static nb_tensor *contiguous_impl(nb_ctx *ctx, nb_tensor *t)
 static nb_tensor *clone_impl(nb_ctx *ctx, nb_tensor *x)
 {
     NB_REQUIRE_IN("nb_clone", x);
-    nb_tensor *out = nb__alloc(ctx, x->dtype, x->ndim, x->shape);
+    nb_tensor *out = nb__alloc("nb_clone", ctx, x->dtype, x->ndim, x->shape);
     if (out) nb__convert_into(out, x);
     return out;
 }
@@ -292,11 +292,7 @@ static nb_tensor *clone_impl(nb_ctx *ctx, nb_tensor *x)
 static nb_tensor *cast_impl(nb_ctx *ctx, nb_tensor *x, nb_dtype dtype)
 {
     NB_REQUIRE_IN("nb_cast", x);
-    if ((unsigned)dtype > NB_F64) { /* else nb__alloc would blame nb_empty */
-        nb__error("nb_cast: unknown dtype %d", (int)dtype);
-        return NULL;
-    }
-    nb_tensor *out = nb__alloc(ctx, dtype, x->ndim, x->shape);
+    nb_tensor *out = nb__alloc("nb_cast", ctx, dtype, x->ndim, x->shape);
     if (out) nb__convert_into(out, x);
     return out;
 }

@@ -5,6 +5,14 @@
 
 #include "../testutil.h"
 
+/* ck_assert_error, with the whole message: the call fails saying exactly msg. */
+#define ck_assert_error_is(call, msg)                                                  \
+    do {                                                                               \
+        nb_clear_error();                                                              \
+        ck_assert_msg((call) == NULL, "%s should have failed", #call);                 \
+        ck_assert_str_eq(nb_last_error(), (msg));                                      \
+    } while (0)
+
 TCase *tcase_creation(void);
 TCase *tcase_views(void);
 TCase *tcase_unary(void);

@@ -93,9 +93,9 @@ START_TEST(creation_error_messages_in_full)
     nb_ctx *ctx = nb_ctx_new();
     nb_rng r;
     nb_rng_seed(&r, 3);
-    ck_assert_error(nb_zeros(ctx, NB_F32, 2, NULL), "nb_empty: shape is NULL for 2 dimensions");
-    ck_assert_error(nb_empty(ctx, NB_F64, NB_SHAPE(INT64_MAX / 4)), "nb_empty: 2305843009213693951 elements is too many");
-    ck_assert_error(nb_zeros(ctx, NB_F32, NB_SHAPE(INT64_MAX / 2, 4)), "nb_empty: shape [4611686018427387903,4] has too many elements");
+    ck_assert_error_is(nb_zeros(ctx, NB_F32, 2, NULL), "nb_zeros: shape is NULL for 2 dimensions");
+    ck_assert_error_is(nb_empty(ctx, NB_F64, NB_SHAPE(INT64_MAX / 4)), "nb_empty: 2305843009213693951 elements is too many");
+    ck_assert_error_is(nb_zeros(ctx, NB_F32, NB_SHAPE(INT64_MAX / 2, 4)), "nb_zeros: shape [4611686018427387903,4] has too many elements");
     ck_assert_ptr_null(nb_ctx_alloc(ctx, SIZE_MAX, 8));
     ck_assert_str_eq(nb_last_error(), "nb_ctx_alloc: 18446744073709551615 bytes is too large");
     ck_assert_error(nb_arange(ctx, NB_F32, 0, 1, 0), "nb_arange: need finite start, stop and a nonzero step, got (0, 1, 0)");
@@ -122,6 +122,47 @@ START_TEST(creation_error_messages_in_full)
     ck_assert_str_eq(nb_last_error(), "nb_item_i64: tensor is NULL");
     ck_assert_error(nb_zeros_like(ctx, NULL), "nb_zeros_like: input tensor is NULL");
     ck_assert_error(nb_empty_like(ctx, NULL), "nb_empty_like: input tensor is NULL");
+    nb_ctx_free(ctx);
+}
+END_TEST
+
+/* Every creation function names itself, not the allocator they share. */
+START_TEST(creation_errors_name_the_function)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng r;
+    nb_rng_seed(&r, 3);
+    const int64_t bad[] = {-2};
+    ck_assert_error_is(nb_empty(ctx, NB_F32, 1, bad), "nb_empty: negative size in shape [-2]");
+    ck_assert_error_is(nb_zeros(ctx, NB_F32, 1, bad), "nb_zeros: negative size in shape [-2]");
+    ck_assert_error_is(nb_ones(ctx, NB_F32, 1, bad), "nb_ones: negative size in shape [-2]");
+    ck_assert_error_is(nb_full(ctx, NB_F32, 1, bad, 7), "nb_full: negative size in shape [-2]");
+    ck_assert_error_is(nb_from_data(ctx, NB_F32, 1, bad, &(float){0}), "nb_from_data: negative size in shape [-2]");
+    ck_assert_error_is(nb_rand_uniform(ctx, &r, NB_F32, 1, bad, 0, 1), "nb_rand_uniform: negative size in shape [-2]");
+    ck_assert_error_is(nb_rand_normal(ctx, &r, NB_F64, 1, bad, 0, 1), "nb_rand_normal: negative size in shape [-2]");
+    ck_assert_error_is(nb_rand_int(ctx, &r, NB_I32, 1, bad, 0, 5), "nb_rand_int: negative size in shape [-2]");
+    const nb_dtype nine = (nb_dtype)9;
+    ck_assert_error_is(nb_empty(ctx, nine, NB_SHAPE(2)), "nb_empty: unknown dtype 9");
+    ck_assert_error_is(nb_zeros(ctx, nine, NB_SHAPE(2)), "nb_zeros: unknown dtype 9");
+    ck_assert_error_is(nb_ones(ctx, nine, NB_SHAPE(2)), "nb_ones: unknown dtype 9");
+    ck_assert_error_is(nb_full(ctx, nine, NB_SHAPE(2), 1), "nb_full: unknown dtype 9");
+    ck_assert_error_is(nb_scalar(ctx, nine, 1), "nb_scalar: unknown dtype 9");
+    ck_assert_error_is(nb_from_data(ctx, nine, NB_SHAPE(1), &(float){0}), "nb_from_data: unknown dtype 9");
+    ck_assert_error_is(nb_eye(ctx, nine, 2), "nb_eye: unknown dtype 9");
+    ck_assert_error_is(nb_arange(ctx, nine, 0, 3, 1), "nb_arange: unknown dtype 9");
+    ck_assert_error_is(nb_linspace(ctx, nine, 0, 1, 3), "nb_linspace: unknown dtype 9");
+    ck_assert_error_is(nb_rand_int(ctx, &r, nine, NB_SHAPE(2), 0, 5), "nb_rand_int: unknown dtype 9");
+    ck_assert_error_is(nb_eye(ctx, NB_F32, INT64_C(1) << 40), "nb_eye: shape [1099511627776,1099511627776] has too many elements");
+    ck_assert_error_is(nb_zeros(NULL, NB_F32, NB_SHAPE(2)), "nb_zeros: context is NULL");
+    ck_assert_error_is(nb_ones(NULL, NB_F32, NB_SHAPE(2)), "nb_ones: context is NULL");
+    ck_assert_error_is(nb_scalar(NULL, NB_F32, 1), "nb_scalar: context is NULL");
+    ck_assert_error_is(nb_arange(NULL, NB_F32, 0, 3, 1), "nb_arange: context is NULL");
+    ck_assert_error_is(nb_linspace(NULL, NB_F32, 0, 1, 3), "nb_linspace: context is NULL");
+    ck_assert_error_is(nb_eye(NULL, NB_F32, 2), "nb_eye: context is NULL");
+    ck_assert_error_is(nb_randperm(NULL, &r, 3), "nb_randperm: context is NULL");
+    nb_tensor *x = nb_zeros(ctx, NB_F32, NB_SHAPE(2));
+    ck_assert_error_is(nb_zeros_like(NULL, x), "nb_zeros_like: context is NULL");
+    ck_assert_error_is(nb_empty_like(NULL, x), "nb_empty_like: context is NULL");
     nb_ctx_free(ctx);
 }
 END_TEST
@@ -258,6 +299,7 @@ TCase *tcase_creation(void)
     tcase_add_test(tc, creation_values);
     tcase_add_test(tc, creation_errors);
     tcase_add_test(tc, creation_error_messages_in_full);
+    tcase_add_test(tc, creation_errors_name_the_function);
     tcase_add_test(tc, rng_matches_reference_pcg32);
     tcase_add_test(tc, rng_seeding_and_distributions);
     tcase_add_test(tc, random_tensors);
