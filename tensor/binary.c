@@ -253,7 +253,7 @@ static nb__op_site binary_sites[NB__BINOP_COUNT] = {
 
 nb_tensor *nb__binary(const char *api, nb_ctx *ctx, nb_tensor *a, nb_tensor *b, nb__binop op)
 {
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(api, ctx);
     nb_tensor *out = binary(api, ctx, a, b, op);
     return nb__op_end(&binary_sites[op], ctx, out, (nb_tensor *[]){a, b}, 2, NULL, 0);
 }
@@ -293,6 +293,7 @@ static nb_tensor *with_scalar(const char *api, nb_ctx *ctx, nb_tensor *a, double
                               bool scalar_first)
 {
     NB_REQUIRE_IN(api, a);
+    if (nb__check_ctx(api, ctx)) return NULL;
     nb_tensor *c = nb__scalar_like(ctx, a, s);
     if (!c) return NULL;
     return scalar_first ? nb__binary(api, ctx, c, a, op) : nb__binary(api, ctx, a, c, op);
@@ -350,7 +351,7 @@ static nb_tensor *where(nb_ctx *ctx, nb_tensor *cond, nb_tensor *a, nb_tensor *b
 nb_tensor *nb_where(nb_ctx *ctx, nb_tensor *cond, nb_tensor *a, nb_tensor *b)
 {
     static nb__op_site site = {.name = "where"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = where(ctx, cond, a, b);
     return nb__op_end(&site, ctx, out, (nb_tensor *[]){cond, a, b}, 3, NULL, 0);
 }

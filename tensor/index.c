@@ -266,7 +266,7 @@ static nb_tensor *recorded(nb__op_site *site, nb_ctx *ctx, nb_tensor *out, nb_te
 nb_tensor *nb_index_select(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 {
     static nb__op_site site = {.name = "take"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = index_select_impl(ctx, x, axis, index);
     return recorded(&site, ctx, out, (nb_tensor *[]){x, index}, 2, axis);
 }
@@ -274,7 +274,7 @@ nb_tensor *nb_index_select(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index
 nb_tensor *nb_take(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 {
     static nb__op_site site = {.name = "take"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = take_impl(ctx, x, axis, index);
     return recorded(&site, ctx, out, (nb_tensor *[]){x, index}, 2, axis);
 }
@@ -282,7 +282,7 @@ nb_tensor *nb_take(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 nb_tensor *nb_gather(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 {
     static nb__op_site site = {.name = "gather"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = gather_impl(ctx, x, axis, index);
     return recorded(&site, ctx, out, (nb_tensor *[]){x, index}, 2, axis);
 }
@@ -290,7 +290,7 @@ nb_tensor *nb_gather(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index)
 nb_tensor *nb_scatter_add(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index, nb_tensor *src)
 {
     static nb__op_site site = {.name = "scatter_add"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = scatter_add_impl(ctx, x, axis, index, src);
     return recorded(&site, ctx, out, (nb_tensor *[]){x, index, src}, 3, axis);
 }
@@ -298,7 +298,7 @@ nb_tensor *nb_scatter_add(nb_ctx *ctx, nb_tensor *x, int axis, nb_tensor *index,
 nb_tensor *nb_masked_select(nb_ctx *ctx, nb_tensor *x, nb_tensor *mask)
 {
     static nb__op_site site = {.name = "masked_select"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = masked_select_impl(ctx, x, mask);
     return nb__op_end(&site, ctx, out, (nb_tensor *[]){x, mask}, 2, NULL, 0);
 }

@@ -56,7 +56,7 @@ static nb_tensor *concat_impl(nb_ctx *ctx, nb_tensor *const *ts, int n, int axis
 
 nb_tensor *nb_stack(nb_ctx *ctx, nb_tensor *const *ts, int n, int axis)
 {
-    if (check_list(__func__, ts, n)) return NULL;
+    if (check_list(__func__, ts, n) || nb__check_ctx(__func__, ctx)) return NULL;
     for (int i = 1; i < n; i++)
         if (!nb_same_shape(ts[i], ts[0])) {
             char s1[NB_SHAPE_STR_MAX], s2[NB_SHAPE_STR_MAX];
@@ -84,7 +84,7 @@ int nb_split(nb_ctx *ctx, nb_tensor *x, int axis, const int64_t *sizes, int n, n
 {
     NB_REQUIRE_INT(x);
     int a;
-    if (nb__axis(__func__, axis, x->ndim, &a)) return -1;
+    if (nb__check_ctx(__func__, ctx) || nb__axis(__func__, axis, x->ndim, &a)) return -1;
     if (n < 1 || !sizes || !out) {
         nb__error("nb_split: need n >= 1 sizes and an output array, got n = %d", n);
         return -1;
@@ -114,7 +114,7 @@ int nb_split(nb_ctx *ctx, nb_tensor *x, int axis, const int64_t *sizes, int n, n
 nb_tensor *nb_concat(nb_ctx *ctx, nb_tensor *const *ts, int n, int axis)
 {
     static nb__op_site site = {.name = "concat"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = concat_impl(ctx, ts, n, axis);
     nb__axis_attrs attrs = {out && axis < 0 ? axis + ts[0]->ndim : axis};
     return nb__op_end(&site, ctx, out, ts, out ? n : 0, &attrs, sizeof attrs);

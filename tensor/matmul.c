@@ -188,7 +188,7 @@ static nb_tensor *matmul_impl(nb_ctx *ctx, nb_tensor *a, nb_tensor *b)
 nb_tensor *nb_matmul(nb_ctx *ctx, nb_tensor *a, nb_tensor *b)
 {
     static nb__op_site site = {.name = "matmul"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = matmul_impl(ctx, a, b);
     return nb__op_end(&site, ctx, out, (nb_tensor *[]){a, b}, 2, NULL, 0);
 }

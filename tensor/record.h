@@ -6,7 +6,7 @@
  *     nb_tensor *nb_exp(nb_ctx *ctx, nb_tensor *x)
  *     {
  *         static nb__op_site site = {.name = "exp"};
- *         NB_OP_BEGIN();
+ *         NB_OP_BEGIN_IN(__func__, ctx);
  *         nb_tensor *out = ...compute...;
  *         return nb__op_end(&site, ctx, out, (nb_tensor *[]){x}, 1, NULL, 0);
  *     }
@@ -38,6 +38,16 @@ void nb__set_record_hook(nb__record_fn fn);
 extern _Thread_local int nb__op_depth;
 
 #define NB_OP_BEGIN() (nb__op_depth++)
+
+/* NB_OP_BEGIN for an op that makes its result in ctx: a NULL ctx is refused
+ * first, under the public name api, before a helper on the way (the
+ * allocator, a view, a scratch buffer) can report it under its own name.
+ * The op returns NULL then, with nothing begun. */
+#define NB_OP_BEGIN_IN(api, ctx)                                                        \
+    do {                                                                                \
+        if (nb__check_ctx((api), (ctx))) return NULL;                                   \
+        NB_OP_BEGIN();                                                                  \
+    } while (0)
 
 /* Closes the op begun by NB_OP_BEGIN and returns out (or NULL when out was
  * NULL or recording failed). */

@@ -497,7 +497,7 @@ static nb_tensor *recorded(nb__op_site *site, nb_ctx *ctx, nb_tensor *x, nb_tens
                          bool keepdim)                                                  \
     {                                                                                   \
         static nb__op_site site = {.name = #NAME};                                      \
-        NB_OP_BEGIN();                                                                  \
+        NB_OP_BEGIN_IN(__func__, ctx);                                                  \
         nb_tensor *out = NAME##_impl(__func__, ctx, x, naxes, axes, keepdim);           \
         return recorded(&site, ctx, x, out, naxes, axes, keepdim, 0);                   \
     }
@@ -514,7 +514,7 @@ REDUCTION_API(logsumexp)
                          int correction, bool keepdim)                                  \
     {                                                                                   \
         static nb__op_site site = {.name = #NAME};                                      \
-        NB_OP_BEGIN();                                                                  \
+        NB_OP_BEGIN_IN(__func__, ctx);                                                  \
         nb_tensor *out = NAME##_impl(__func__, ctx, x, naxes, axes, correction, keepdim); \
         return recorded(&site, ctx, x, out, naxes, axes, keepdim, correction);          \
     }

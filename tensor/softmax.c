@@ -89,8 +89,9 @@ static nb_tensor *softmax(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, 
 static nb_tensor *recorded_softmax(nb__op_site *site, nb_ctx *ctx, nb_tensor *x, int axis,
                                    bool log_space)
 {
-    NB_OP_BEGIN();
-    nb_tensor *out = softmax(log_space ? "nb_log_softmax" : "nb_softmax", ctx, x, axis, log_space);
+    const char *api = log_space ? "nb_log_softmax" : "nb_softmax";
+    NB_OP_BEGIN_IN(api, ctx);
+    nb_tensor *out = softmax(api, ctx, x, axis, log_space);
     nb__axis_attrs attrs = {out && axis < 0 ? axis + x->ndim : axis};
     return nb__op_end(site, ctx, out, &x, 1, &attrs, sizeof attrs);
 }
@@ -168,8 +169,9 @@ static nb_tensor *argreduce(const char *api, nb_ctx *ctx, nb_tensor *x, int axis
 static nb_tensor *recorded_arg(nb__op_site *site, nb_ctx *ctx, nb_tensor *x, int axis, bool keepdim,
                                bool want_max)
 {
-    NB_OP_BEGIN();
-    nb_tensor *out = argreduce(want_max ? "nb_argmax" : "nb_argmin", ctx, x, axis, keepdim, want_max);
+    const char *api = want_max ? "nb_argmax" : "nb_argmin";
+    NB_OP_BEGIN_IN(api, ctx);
+    nb_tensor *out = argreduce(api, ctx, x, axis, keepdim, want_max);
     nb__reduce_attrs attrs = {.keepdim = keepdim};
     if (out) attrs.mask = 1u << (axis < 0 ? axis + x->ndim : axis);
     return nb__op_end(site, ctx, out, &x, 1, &attrs, sizeof attrs);

@@ -27,6 +27,15 @@
         } \
     } while (0)
 #define NB_REQUIRE(t) NB_REQUIRE_IN(__func__, t)
+
+/* -1 with "api: context is NULL" when ctx is NULL. Public functions check
+ * first, so the message names them rather than a helper on the way. */
+static inline int nb__check_ctx(const char *api, const nb_ctx *ctx)
+{
+    if (ctx) return 0;
+    nb__error("%s: context is NULL", api);
+    return -1;
+}
 #define NB_REQUIRE_INT(t) NB_REQUIRE_INT_IN(__func__, t)
 
 /* ---- arenas ------------------------------------------------------------- */

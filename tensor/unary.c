@@ -200,7 +200,7 @@ static nb_tensor *compute(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary
 static nb_tensor *unary(nb__op_site *site, nb_ctx *ctx, const unary_def *def, nb_tensor *x,
                         unary_arg prm, bool int_ok)
 {
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(def->name, ctx);
     nb_tensor *out = compute(ctx, def, x, prm, int_ok);
     nb__scalar_attrs attrs = {prm.a, prm.b};
     return nb__op_end(site, ctx, out, &x, 1, &attrs, sizeof attrs);

@@ -105,6 +105,7 @@ static nb_tensor *reshape_impl(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_
 nb_tensor *nb_flatten(nb_ctx *ctx, nb_tensor *t)
 {
     NB_REQUIRE(t);
+    if (nb__check_ctx(__func__, ctx)) return NULL;
     return nb_reshape(ctx, t, NB_SHAPE(-1));
 }
 
@@ -137,6 +138,7 @@ static nb_tensor *permute_impl(nb_ctx *ctx, nb_tensor *t, const int *axes)
 nb_tensor *nb_transpose(nb_ctx *ctx, nb_tensor *t, int axis0, int axis1)
 {
     NB_REQUIRE(t);
+    if (nb__check_ctx(__func__, ctx)) return NULL;
     int a, b;
     if (nb__axis("nb_transpose", axis0, t->ndim, &a) || nb__axis("nb_transpose", axis1, t->ndim, &b))
         return NULL;
@@ -316,7 +318,7 @@ static nb_tensor *as_reshape(nb_ctx *ctx, nb_tensor *t, nb_tensor *out)
 nb_tensor *nb_reshape(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
 {
     static nb__op_site site = {.name = "reshape"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = reshape_impl(ctx, t, ndim, shape);
     nb__shape_attrs attrs = {.ndim = ndim};
     for (int i = 0; out && i < ndim; i++) attrs.shape[i] = shape[i]; /* as asked: -1 kept */
@@ -325,26 +327,26 @@ nb_tensor *nb_reshape(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
 
 nb_tensor *nb_squeeze(nb_ctx *ctx, nb_tensor *t, int axis)
 {
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     return as_reshape(ctx, t, squeeze_impl(ctx, t, axis));
 }
 
 nb_tensor *nb_squeeze_all(nb_ctx *ctx, nb_tensor *t)
 {
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     return as_reshape(ctx, t, squeeze_all_impl(ctx, t));
 }
 
 nb_tensor *nb_unsqueeze(nb_ctx *ctx, nb_tensor *t, int axis)
 {
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     return as_reshape(ctx, t, unsqueeze_impl(ctx, t, axis));
 }
 
 nb_tensor *nb_permute(nb_ctx *ctx, nb_tensor *t, const int *axes)
 {
     static nb__op_site site = {.name = "permute"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = permute_impl(ctx, t, axes);
     nb__permute_attrs attrs = {{0}};
     for (int i = 0; out && i < t->ndim; i++) attrs.axes[i] = norm_axis(axes[i], t->ndim);
@@ -355,7 +357,7 @@ nb_tensor *nb_slice(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start, int64_t 
                     int64_t step)
 {
     static nb__op_site site = {.name = "slice"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     int64_t first = 0;
     nb_tensor *out = slice_impl(ctx, t, axis, start, stop, step, &first);
     nb__slice_attrs attrs = {0};
@@ -369,7 +371,7 @@ nb_tensor *nb_slice(nb_ctx *ctx, nb_tensor *t, int axis, int64_t start, int64_t 
 nb_tensor *nb_expand(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
 {
     static nb__op_site site = {.name = "expand"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = expand_impl(ctx, t, ndim, shape);
     nb__shape_attrs attrs = {.ndim = ndim};
     for (int i = 0; out && i < ndim; i++) attrs.shape[i] = shape[i];
@@ -380,7 +382,7 @@ nb_tensor *nb_expand(nb_ctx *ctx, nb_tensor *t, int ndim, const int64_t *shape)
 nb_tensor *nb_contiguous(nb_ctx *ctx, nb_tensor *t)
 {
     static nb__op_site site = {.name = "clone"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = contiguous_impl(ctx, t);
     return nb__op_end(&site, ctx, out, &t, 1, NULL, 0);
 }
@@ -388,7 +390,7 @@ nb_tensor *nb_contiguous(nb_ctx *ctx, nb_tensor *t)
 nb_tensor *nb_clone(nb_ctx *ctx, nb_tensor *x)
 {
     static nb__op_site site = {.name = "clone"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = clone_impl(ctx, x);
     return nb__op_end(&site, ctx, out, &x, 1, NULL, 0);
 }
@@ -396,7 +398,7 @@ nb_tensor *nb_clone(nb_ctx *ctx, nb_tensor *x)
 nb_tensor *nb_cast(nb_ctx *ctx, nb_tensor *x, nb_dtype dtype)
 {
     static nb__op_site site = {.name = "cast"};
-    NB_OP_BEGIN();
+    NB_OP_BEGIN_IN(__func__, ctx);
     nb_tensor *out = cast_impl(ctx, x, dtype);
     nb__cast_attrs attrs = {dtype};
     return nb__op_end(&site, ctx, out, &x, 1, &attrs, sizeof attrs);

@@ -175,6 +175,48 @@ START_TEST(readers_keep_the_first_message)
 }
 END_TEST
 
+/* A NULL context is the caller's own mistake, so the public op names itself,
+ * not the allocator, view or scratch buffer it would first have reached. */
+START_TEST(a_null_context_names_the_public_op)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_tensor *x = nb_ones(ctx, NB_F32, NB_SHAPE(2, 2)), *idx = nb_zeros(ctx, NB_I64, NB_SHAPE(2, 2));
+    nb_tensor *out[2];
+    ck_assert_error_is(nb_add(NULL, x, x), "nb_add: context is NULL");
+    ck_assert_error_is(nb_pow(NULL, x, x), "nb_pow: context is NULL");
+    ck_assert_error_is(nb_add_scalar(NULL, x, 1), "nb_add_scalar: context is NULL");
+    ck_assert_error_is(nb_where(NULL, x, x, x), "nb_where: context is NULL");
+    ck_assert_error_is(nb_exp(NULL, x), "nb_exp: context is NULL");
+    ck_assert_error_is(nb_pow_scalar(NULL, x, 2), "nb_pow_scalar: context is NULL");
+    ck_assert_error_is(nb_sum(NULL, x, NB_ALL_AXES, false), "nb_sum: context is NULL");
+    ck_assert_error_is(nb_var(NULL, x, NB_ALL_AXES, 1, false), "nb_var: context is NULL");
+    ck_assert_error_is(nb_logsumexp(NULL, x, NB_AXES(0), true), "nb_logsumexp: context is NULL");
+    ck_assert_error_is(nb_argmax(NULL, x, 0, false), "nb_argmax: context is NULL");
+    ck_assert_error_is(nb_softmax(NULL, x, 0), "nb_softmax: context is NULL");
+    ck_assert_error_is(nb_log_softmax(NULL, x, 0), "nb_log_softmax: context is NULL");
+    ck_assert_error_is(nb_matmul(NULL, x, x), "nb_matmul: context is NULL");
+    ck_assert_error_is(nb_reshape(NULL, x, NB_SHAPE(4)), "nb_reshape: context is NULL");
+    ck_assert_error_is(nb_flatten(NULL, x), "nb_flatten: context is NULL");
+    ck_assert_error_is(nb_transpose(NULL, x, 0, 1), "nb_transpose: context is NULL");
+    ck_assert_error_is(nb_squeeze(NULL, nb_ones(ctx, NB_F32, NB_SHAPE(1)), 0), "nb_squeeze: context is NULL");
+    ck_assert_error_is(nb_unsqueeze(NULL, x, 0), "nb_unsqueeze: context is NULL");
+    ck_assert_error_is(nb_slice(NULL, x, 0, 0, 1, 1), "nb_slice: context is NULL");
+    ck_assert_error_is(nb_expand(NULL, x, NB_SHAPE(3, 2, 2)), "nb_expand: context is NULL");
+    ck_assert_error_is(nb_contiguous(NULL, x), "nb_contiguous: context is NULL");
+    ck_assert_error_is(nb_clone(NULL, x), "nb_clone: context is NULL");
+    ck_assert_error_is(nb_cast(NULL, x, NB_F64), "nb_cast: context is NULL");
+    ck_assert_error_is(nb_gather(NULL, x, 0, idx), "nb_gather: context is NULL");
+    ck_assert_error_is(nb_index_select(NULL, x, 0, idx), "nb_index_select: context is NULL");
+    ck_assert_error_is(nb_masked_select(NULL, x, x), "nb_masked_select: context is NULL");
+    ck_assert_error_is(nb_concat(NULL, (nb_tensor *[]){x, x}, 2, 0), "nb_concat: context is NULL");
+    ck_assert_error_is(nb_stack(NULL, (nb_tensor *[]){x, x}, 2, 0), "nb_stack: context is NULL");
+    nb_clear_error();
+    ck_assert_int_ne(nb_split(NULL, x, 0, (int64_t[]){1, 1}, 2, out), 0);
+    ck_assert_str_eq(nb_last_error(), "nb_split: context is NULL");
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 TCase *tcase_null(void)
 {
     TCase *tc = tcase_create("null");
@@ -184,5 +226,6 @@ TCase *tcase_null(void)
     tcase_add_test(tc, reductions_and_matmul_keep_the_first_message);
     tcase_add_test(tc, indexing_keeps_the_first_message);
     tcase_add_test(tc, readers_keep_the_first_message);
+    tcase_add_test(tc, a_null_context_names_the_public_op);
     return tc;
 }
