@@ -5,7 +5,11 @@
 
 static int check_list(const char *api, nb_tensor *const *ts, int n)
 {
-    if (!ts || n < 1) {
+    if (!ts) {
+        nb__error("%s: the tensor list is NULL (n = %d)", api, n);
+        return -1;
+    }
+    if (n < 1) {
         nb__error("%s: need at least one tensor, got %d", api, n);
         return -1;
     }

@@ -405,7 +405,8 @@ START_TEST(concat_stack_split_errors)
     nb_ctx *ctx = nb_ctx_new();
     nb_tensor *x = x23(ctx, NB_F32), *out[2];
     ck_assert_error(nb_concat(ctx, (nb_tensor *[]){x}, 0, 0), "nb_concat: need at least one tensor, got 0");
-    ck_assert_error(nb_concat(ctx, NULL, 2, 0), "nb_concat: need at least one tensor, got 2");
+    ck_assert_error_is(nb_concat(ctx, NULL, 2, 0), "nb_concat: the tensor list is NULL (n = 2)");
+    ck_assert_error_is(nb_stack(ctx, NULL, 2, 0), "nb_stack: the tensor list is NULL (n = 2)");
     ck_assert_error(nb_concat(ctx, (nb_tensor *[]){x, nb_zeros(ctx, NB_F32, NB_SHAPE(3, 3))}, 2, 1),
                     "nb_concat: tensor 1 has shape [3,3], which does not match [2,3] except on axis 1");
     ck_assert_error(nb_concat(ctx, (nb_tensor *[]){x, nb_zeros(ctx, NB_F32, NB_SHAPE(6))}, 2, 0),
