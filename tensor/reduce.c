@@ -457,18 +457,33 @@ static nb_tensor *min_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes
     return reduce(api, ctx, x, naxes, axes, keepdim, RED_MIN, FIN_NONE, 0);
 }
 
+/* The logsumexp of zero elements: the log of an empty sum, -inf, as NumPy
+ * (scipy's logsumexp) and torch give. The max it is otherwise computed
+ * around has no such value, so this comes first. */
+static nb_tensor *empty_logsumexp(const char *api, nb_ctx *ctx, nb_tensor *x, int ndim,
+                                  const int64_t *shape)
+{
+    nb_dtype dt = nb_dtype_is_float(x->dtype) ? x->dtype : NB_F32;
+    nb_tensor *out = nb__alloc(api, ctx, dt, ndim, shape);
+    if (out && nb_fill_(out, -INFINITY)) return NULL;
+    return out;
+}
+
 /* logsumexp = m + log(sum exp(x - m)), m the max over the same axes; when m
  * is infinite or NaN the answer is m itself. */
 static nb_tensor *logsumexp_impl(const char *api, nb_ctx *ctx, nb_tensor *x, int naxes, const int *axes, bool keepdim)
 {
     NB_REQUIRE_IN(api, x);
+    reduction red;
+    int ndim;
+    int64_t shape[NB_MAX_DIMS], R;
+    if (plan(api, x, naxes, axes, keepdim, RED_SUMEXP, &red, &ndim, shape)) return NULL;
+    if (red.R == 0) return empty_logsumexp(api, ctx, x, ndim, shape);
     nb_tensor *xf = nb_dtype_is_float(x->dtype) ? x : nb__as_dtype(ctx, x, NB_F32);
     nb_tensor *m = xf ? reduce(api, ctx, xf, naxes, axes, false, RED_MAX, FIN_NONE, 0) : NULL;
     nb_tensor *m64 = m ? nb__as_dtype(ctx, m, NB_F64) : NULL;
     if (!m64) return NULL;
     const double *center = nb_data(m64);
-    int ndim;
-    int64_t shape[NB_MAX_DIMS], R;
     acc_t *acc = reduce_to_acc(api, ctx, xf, naxes, axes, keepdim, RED_SUMEXP, center, &ndim,
                                shape, &R);
     nb_tensor *out = acc ? nb__alloc(api, ctx, xf->dtype, ndim, shape) : NULL;

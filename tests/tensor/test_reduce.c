@@ -436,7 +436,8 @@ START_TEST(reduce_nan_propagates)
 }
 END_TEST
 
-/* sum = 0, prod = 1, mean (and var) NaN; max and min have no identity. */
+/* sum = 0, prod = 1, mean (and var) NaN, logsumexp -inf (the log of an
+ * empty sum); max, min, argmax and argmin have no identity. */
 START_TEST(reduce_empty)
 {
     nb_ctx *ctx = nb_ctx_new();
@@ -455,7 +456,39 @@ START_TEST(reduce_empty)
     ck_assert_error(nb_max(ctx, z, NB_AXES(0), false),
                     "nb_max: cannot reduce zero elements of a tensor of shape [0,3] (no identity)");
     ck_assert_error(nb_min(ctx, z, NB_ALL_AXES, false), "nb_min: cannot reduce zero elements");
-    ck_assert_error(nb_logsumexp(ctx, z, NB_AXES(0), false), "nb_logsumexp: cannot reduce zero elements");
+    ck_assert_error_is(nb_argmax(ctx, z, 0, false), "nb_argmax: axis 0 of shape [0,3] is empty");
+    ck_assert_error_is(nb_argmin(ctx, z, 0, true), "nb_argmin: axis 0 of shape [0,3] is empty");
+    nb_ctx_free(ctx);
+}
+END_TEST
+
+/* As NumPy (scipy.special.logsumexp) and torch: -inf, in x's float type. */
+START_TEST(logsumexp_of_nothing_is_minus_infinity)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    const nb_dtype dtypes[] = TU_FLOAT_DTYPES;
+    for (int d = 0; d < 2; d++) {
+        nb_tensor *z = nb_zeros(ctx, dtypes[d], NB_SHAPE(0, 3));
+        nb_tensor *y = nb_logsumexp(ctx, z, NB_AXES(0), false);
+        ck_assert_int_eq(y->dtype, dtypes[d]);
+        CK_SHAPE(y, 3);
+        CK_VALUES(y, 0, -INFINITY, -INFINITY, -INFINITY);
+        y = nb_logsumexp(ctx, z, NB_AXES(0), true);
+        CK_SHAPE(y, 1, 3);
+        CK_VALUES(y, 0, -INFINITY, -INFINITY, -INFINITY);
+        y = nb_logsumexp(ctx, z, NB_ALL_AXES, false);
+        ck_assert_int_eq(y->ndim, 0);
+        CK_VALUES(y, 0, -INFINITY);
+        y = nb_logsumexp(ctx, z, NB_ALL_AXES, true);
+        CK_SHAPE(y, 1, 1);
+        CK_VALUES(y, 0, -INFINITY);
+        CK_SHAPE(nb_logsumexp(ctx, z, NB_AXES(1), false), 0); /* nothing to reduce into */
+    }
+    nb_tensor *i = nb_logsumexp(ctx, nb_zeros(ctx, NB_I32, NB_SHAPE(2, 0)), NB_AXES(-1), false);
+    ck_assert_int_eq(i->dtype, NB_F32);
+    CK_VALUES(i, 0, -INFINITY, -INFINITY);
+    ck_assert_error_is(nb_logsumexp(ctx, nb_zeros(ctx, NB_F32, NB_SHAPE(0)), NB_AXES(1), false),
+                       "nb_logsumexp: axis 1 is out of range for a tensor of 1 dimensions");
     nb_ctx_free(ctx);
 }
 END_TEST
@@ -700,6 +733,7 @@ TCase *tcase_reduce(void)
     tcase_add_test(tc, reduce_nan_propagates);
     tcase_add_test(tc, reduce_empty);
     tcase_add_test(tc, logsumexp_is_stable);
+    tcase_add_test(tc, logsumexp_of_nothing_is_minus_infinity);
     tcase_add_test(tc, reduce_errors);
     tcase_add_test(tc, softmax_values_by_hand);
     tcase_add_test(tc, softmax_is_stable);
