@@ -331,7 +331,7 @@ static void process_record(reader *r)
     } else if (r->nf != r->ncols) {
         int col = (r->nf < r->ncols ? r->nf : r->ncols) + 1;
         int64_t line = r->fline[r->nf > r->ncols ? r->ncols : r->nf - 1];
-        bad_row(r, line, col, "expected %d fields, found %d", r->ncols, r->nf);
+        bad_row(r, line, col, "expected %d field%s, found %d", r->ncols, r->ncols == 1 ? "" : "s", r->nf);
     } else if (classify(r)) {
         store_row(r);
     }
