@@ -70,8 +70,17 @@ int cli_lib_error(const char *cmd, int status, const char *fmt, ...) __attribute
 nb_registry *cli_registry(const cli_args *a);
 /* --threads N, applied; -1 on a bad value (message printed). */
 int cli_threads(const cli_args *a);
-/* Reads a CSV into *out; target may be NULL. --drop columns removed (a
- * missing one is an error). Returns a status (the message printed). */
+/* The options of every command that reads a data file, for its table. */
+#define CLI_DATA_OPTS                                                                            \
+    {"delimiter", true, "C  field separator: one character, or \\t / tab (default: tab for .tsv and\n" \
+                        "                             .tab files, ',' otherwise)"},                \
+    {"no-quoting", false, "  read '\"' as an ordinary character (text with stray quotes)"},       \
+    {"na", true, "TOKENS    missing-value cells, comma-separated, replacing the defaults\n"        \
+                 "                             (\"\",NA,N/A,NaN,nan,null,?); an empty item is the empty cell"}
+
+/* Reads a CSV into *out; target may be NULL. The CLI_DATA_OPTS apply; the
+ * --drop columns are removed (a missing one, or the target, is an error).
+ * Returns a status (the message printed). */
 int cli_read_data(const cli_args *a, const char *path, const char *target, nb_dataset **out);
 /* The file name of a path (after the last '/'). */
 const char *cli_basename(const char *path);

@@ -4,12 +4,14 @@
 
 static const cli_opt_spec opts[] = {
     {"target", true, "COL   mark this column as the target"},
+    CLI_DATA_OPTS,
 };
 
 int cli_describe(int argc, char **argv)
 {
-    cli_args a = {.cmd = "describe", .specs = opts, .nspecs = 1, .usage = "nabla describe DATA.csv [--target COL]",
-                  .about = "Summarises each column of a CSV file: its kind, count, missing cells, distinct\n"
+    cli_args a = {.cmd = "describe", .specs = opts, .nspecs = sizeof opts / sizeof opts[0],
+                  .usage = "nabla describe DATA.csv [--target COL] [--delimiter C] [--no-quoting] [--na TOKENS]",
+                  .about = "Summarises each column of a CSV (or TSV) file: its kind, count, missing cells, distinct\n"
                            "values, the commonest values, and for numbers mean, std and quartiles."};
     int status;
     if (cli_parse(&a, argc, argv, &status) < 0) return status;

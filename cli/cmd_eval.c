@@ -11,6 +11,7 @@ static const cli_opt_spec eval_opts[] = {
     {"model", true, "FILE   a model file written by 'nabla train --save'"},
     {"data", true, "FILE    a CSV file holding the model's input columns and its target"},
     {"plot", true, "FILE    write the confusion matrix / predicted vs actual as SVG"},
+    CLI_DATA_OPTS,
     {"threads", true, "N    threads for the kernels"},
     {"plugin-path", true, "DIR  also search this folder or file for plugins"},
 };
@@ -20,6 +21,7 @@ static const cli_opt_spec predict_opts[] = {
     {"data", true, "FILE    a CSV file holding the model's input columns"},
     {"out", true, "FILE     write the predictions there (default: standard output)"},
     {"proba", false, "      add one probability column per class (classifiers)"},
+    CLI_DATA_OPTS,
     {"threads", true, "N    threads for the kernels"},
     {"plugin-path", true, "DIR  also search this folder or file for plugins"},
 };
@@ -74,8 +76,9 @@ static int eval_plot(const cli_args *a, loaded *l, const char *path)
 
 int cli_eval(int argc, char **argv)
 {
-    cli_args a = {.cmd = "eval", .specs = eval_opts, .nspecs = 5,
-                  .usage = "nabla eval --model FILE --data FILE [--plot OUT.svg]",
+    cli_args a = {.cmd = "eval", .specs = eval_opts, .nspecs = sizeof eval_opts / sizeof eval_opts[0],
+                  .usage = "nabla eval --model FILE --data FILE [--plot OUT.svg] [--delimiter C] [--no-quoting]\n"
+                           "                  [--na TOKENS]",
                   .about = "Scores a saved model on a labelled CSV file with the metrics of its task."};
     int status;
     if (cli_parse(&a, argc, argv, &status) < 0) return status;
@@ -128,8 +131,9 @@ static int write_preds(FILE *f, void *arg)
 
 int cli_predict(int argc, char **argv)
 {
-    cli_args a = {.cmd = "predict", .specs = predict_opts, .nspecs = 6,
-                  .usage = "nabla predict --model FILE --data FILE [--out PREDS.csv] [--proba]",
+    cli_args a = {.cmd = "predict", .specs = predict_opts, .nspecs = sizeof predict_opts / sizeof predict_opts[0],
+                  .usage = "nabla predict --model FILE --data FILE [--out PREDS.csv] [--proba] [--delimiter C]\n"
+                           "                     [--no-quoting] [--na TOKENS]",
                   .about = "Writes a saved model's predictions for each row of a CSV file, as CSV."};
     int status;
     if (cli_parse(&a, argc, argv, &status) < 0) return status;

@@ -14,9 +14,10 @@ static const cli_opt_spec opts[] = {
     {"target", true, "COL    the column to predict"},
     {"params", true, "K=V,.. model parameters (see 'nabla info NAME')"},
     {"drop", true, "COLS     columns to leave out, comma-separated"},
+    CLI_DATA_OPTS,
     {"weights", true, "COL   a numeric column of sample weights"},
     {"test-size", true, "F   share of rows held out for testing (default 0.2; 0: none)"},
-    {"test-data", true, "FILE score on this CSV instead of held-out rows"},
+    {"test-data", true, "FILE score on this CSV instead of held-out rows (read like --data)"},
     {"cv", true, "K          k-fold cross-validation (stratified for classes) instead"},
     {"env", true, "NAME      control models: the environment to learn in"},
     {"env-params", true, "K=V,.. the environment's parameters"},
@@ -107,11 +108,12 @@ int cli_train(int argc, char **argv)
     cli_args a = {.cmd = "train", .specs = opts, .nspecs = NOPTS,
                   .usage = "nabla train --model NAME --data FILE --target COL [--params K=V,...] [--drop COLS]\n"
                            "                   [--test-size F | --cv K | --test-data FILE] [--seed N]\n"
-                           "                   [--save OUT] [--log RUN.jsonl] [--plot OUT.svg]",
-                  .about = "Fits a model on a CSV file (the preprocessing it needs included: impute, one-hot,\n"
-                           "scale), reports the metrics of its task on held-out rows (default: 20%), by k-fold\n"
-                           "cross-validation, or on a test file, and saves it. Ctrl-C stops the fit at the\n"
-                           "next step and writes nothing."};
+                           "                   [--save OUT] [--log RUN.jsonl] [--plot OUT.svg]\n"
+                           "                   [--delimiter C] [--no-quoting] [--na TOKENS]",
+                  .about = "Fits a model on a CSV (or TSV) file (the preprocessing it needs included: impute,\n"
+                           "one-hot, scale), reports the metrics of its task on held-out rows (default: 20%),\n"
+                           "by k-fold cross-validation, or on a test file, and saves it. Ctrl-C stops the fit\n"
+                           "at the next step and writes nothing."};
     int status;
     if (cli_parse(&a, argc, argv, &status) < 0) return status;
     if (a.npos) return cli_error(a.cmd, CLI_USAGE, "unexpected argument '%s' (try 'nabla train --help')", a.pos[0]);

@@ -15,6 +15,7 @@ static const cli_opt_spec opts[] = {
     {"cv", true, "K          folds (default 5)"},
     {"metric", true, "NAME   what to maximise or minimise (default: accuracy, r2, silhouette)"},
     {"drop", true, "COLS     columns to leave out, comma-separated"},
+    CLI_DATA_OPTS,
     {"weights", true, "COL   a numeric column of sample weights"},
     {"seed", true, "N        seed of the folds and the models (default 0)"},
     {"save", true, "FILE     refit the best combination on every row and save it"},
@@ -107,7 +108,8 @@ int cli_tune(int argc, char **argv)
 {
     cli_args a = {.cmd = "tune", .specs = opts, .nspecs = NOPTS,
                   .usage = "nabla tune --model NAME --data FILE --target COL --grid 'K=V1,V2;K2=...' [--cv K]\n"
-                           "                  [--metric NAME] [--params K=V,...] [--save OUT]",
+                           "                  [--metric NAME] [--params K=V,...] [--save OUT] [--log RUN.jsonl]\n"
+                           "                  [--delimiter C] [--no-quoting] [--na TOKENS]",
                   .about = "Grid search: cross-validates every combination of the listed values and reports\n"
                            "the best (';' separates parameters, ',' their values; int lists as 64:32)."};
     int status;

@@ -1,7 +1,8 @@
 /* tests/models/test_cli.c — the nabla command end to end: train with
  * cross-validation on the Titanic-shaped fixtures, save, predict, eval,
- * info, tune; every error path's one-line message and exit status; Ctrl-C
- * during a fit; the progress bar on a terminal and not on a pipe. */
+ * info, tune; TSV and the data-file options; every error path's one-line
+ * message and exit status; Ctrl-C during a fit; the progress bar on a
+ * terminal and not on a pipe. */
 #include "mtest.h"
 
 #include <fcntl.h>
@@ -167,6 +168,15 @@ START_TEST(cli_errors)
         {2, "nabla train: --drop Cabins: no column 'Cabins' in the data", {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", "Cabins"}},
         {1, "nabla train: fitting logreg: nb_model_fit: weight column 'Nope' is not in the data",
          {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--weights", "Nope", "--test-size", "0"}},
+        {2, "nabla train: --drop Survived,Name: 'Survived' is the --target column",
+         {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", "Survived,Name"}},
+        {2, "nabla describe: --delimiter 'ab': expected one character, or \\t or tab for a tab",
+         {"describe", PASSENGERS, "--delimiter", "ab"}},
+        {2, "nabla train: --delimiter '': expected one character",
+         {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--delimiter", ""}},
+        {2, "nabla predict: --delimiter '\"': a quote needs --no-quoting", {"predict", "--model", model, "--data", PASSENGERS, "--delimiter", "\""}},
+        {1, "bad_stray_quote.csv:3:2: stray quote: a quoted field must be wrapped whole, with quotes inside it doubled (or turn quoting off); --no-quoting turns it off",
+         {"describe", FIXTURES "/bad_stray_quote.csv"}},
         {2, "nabla train: test_vi learns in an environment: give --env NAME", {"train", "--model", "test_vi", "--plugin-path", TEST_PLUGIN_DIR}},
         {2, "nabla train: --env: no environment 'maze' (known: corridor)", {"train", "--model", "test_vi", "--plugin-path", TEST_PLUGIN_DIR, "--env", "maze"}},
         {1, "nabla predict: nb_safetensors_load: cannot open /no/model.safetensors", {"predict", "--model", "/no/model.safetensors", "--data", PASSENGERS}},
@@ -204,6 +214,58 @@ START_TEST(cli_errors)
     }
     ck_assert_int_eq(MT_NABLA(&out, &err, "--version"), 0);
     ck_assert_contains(out, nb_version());
+    free(out), free(err);
+}
+END_TEST
+
+/* TSV files (a tab by default for .tsv), --delimiter, --no-quoting, --na. */
+START_TEST(cli_data_options)
+{
+    char *out, *err;
+    int rc = MT_NABLA(&out, &err, "describe", FIXTURES "/titanic.tsv");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "titanic.tsv: 22 rows, 12 columns");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", FIXTURES "/titanic.tsv", "--target", "Survived",
+                  "--drop", DROP, "--cv", "3", "--test-data", FIXTURES "/titanic.tsv");
+    ck_assert_int_eq(rc, 2); /* --cv and --test-data: one evaluation */
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", FIXTURES "/titanic.tsv", "--target", "Survived",
+                  "--drop", DROP, "--test-data", FIXTURES "/titanic.csv");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "logreg on titanic.tsv: 22 rows, 8 columns, target Survived");
+    ck_assert_contains(out, "fitted on all 22 rows; scored on titanic.csv");
+    free(out), free(err);
+    /* quotes.tsv has stray quotes: refused with quoting on, read with it off */
+    rc = MT_NABLA(&out, &err, "describe", FIXTURES "/quotes.tsv");
+    ck_assert_int_eq(rc, 1);
+    ck_assert_contains(err, "stray quote");
+    ck_assert_contains(err, "--no-quoting");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "describe", FIXTURES "/quotes.tsv", "--no-quoting");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "He said \"hi (1)");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "describe", FIXTURES "/bad_stray_quote.csv", "--no-quoting");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "5\" screen (1)");
+    free(out), free(err);
+    /* --delimiter overrides the .tsv default; one field is "field", not "fields" */
+    rc = MT_NABLA(&out, &err, "describe", FIXTURES "/titanic.tsv", "--delimiter", ",");
+    ck_assert_int_eq(rc, 1);
+    ck_assert_contains(err, "titanic.tsv:2:2: expected 1 field, found 2");
+    free(out), free(err);
+    char semi[4096];
+    snprintf(semi, sizeof semi, "%s/semi.txt", dir);
+    const char *text = "x;y\n1;a\n-;b\nNA;c\n";
+    mt_spit(semi, text, strlen(text));
+    rc = MT_NABLA(&out, &err, "describe", semi, "--delimiter", ";", "--na", "-,NA");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "x      numeric            1        2");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "describe", semi, "--delimiter", ";", "--na", "-");
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "x      text               2        1"); /* NA is a value now */
     free(out), free(err);
 }
 END_TEST
@@ -308,6 +370,7 @@ TCase *mt_cli_case(void)
     tcase_add_test(tc, cli_train_cv_titanic);
     tcase_add_test(tc, cli_save_predict_eval_info);
     tcase_add_test(tc, cli_errors);
+    tcase_add_test(tc, cli_data_options);
     tcase_add_test(tc, cli_interrupt);
     tcase_add_test(tc, cli_progress_bar_on_terminal);
     tcase_add_test(tc, cli_demo_report_card);
