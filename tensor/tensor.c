@@ -224,22 +224,42 @@ nb_tensor *nb_empty_like(nb_ctx *ctx, const nb_tensor *t)
     return nb__alloc(__func__, ctx, t->dtype, t->ndim, t->shape);
 }
 
+/* Whether arange's n values, start to start + (n - 1) step, fit an integer
+ * dtype: they would be stored saturated. */
+static int check_arange_fits(nb_dtype dtype, double start, double stop, double step, int64_t n)
+{
+    if (n == 0 || (dtype != NB_I32 && dtype != NB_I64)) return 0;
+    double last = start + (double)(n - 1) * step;
+    double lo = fmin(start, last), hi = fmax(start, last);
+    double min = dtype == NB_I32 ? INT32_MIN : -0x1p63, max = dtype == NB_I32 ? INT32_MAX : 0x1p63;
+    if (lo >= min && (dtype == NB_I32 ? hi <= max : hi < max)) return 0;
+    nb__error("nb_arange: the values of [%g, %g) by %g run from %.15g to %.15g, past what %s holds "
+              "[%.15g, %.15g]",
+              start, stop, step, start, last, nb_dtype_name(dtype), min,
+              dtype == NB_I32 ? max : (double)INT64_MAX);
+    return -1;
+}
+
 nb_tensor *nb_arange(nb_ctx *ctx, nb_dtype dtype, double start, double stop, double step)
 {
+    if (nb__check_dtype(__func__, dtype)) return NULL;
     if (step == 0 || !isfinite(start) || !isfinite(stop) || !isfinite(step)) {
         nb__error("nb_arange: need finite start, stop and a nonzero step, got (%g, %g, %g)",
                   start, stop, step);
         return NULL;
     }
+    /* checked as a double, before it becomes an int64_t and a byte count */
     double count = ceil((stop - start) / step);
-    if (count > 1e15) {
-        nb__error("nb_arange: (%g, %g, %g) makes too many elements", start, stop, step);
+    size_t es = nb_dtype_size(dtype);
+    if (count >= (double)(INT64_MAX / (int64_t)es)) {
+        nb__error("nb_arange: [%g, %g) by %g makes %.15g elements of %s, past INT64_MAX bytes",
+                  start, stop, step, count, nb_dtype_name(dtype));
         return NULL;
     }
     int64_t n = count > 0 ? (int64_t)count : 0;
+    if (check_arange_fits(dtype, start, stop, step, n)) return NULL;
     nb_tensor *t = nb__alloc(__func__, ctx, dtype, 1, &n);
     if (!t) return NULL;
-    size_t es = nb_dtype_size(dtype);
     for (int64_t i = 0; i < n; i++)
         nb__store((char *)t->storage->data + i * (int64_t)es, dtype, start + (double)i * step);
     return t;

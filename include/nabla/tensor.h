@@ -159,7 +159,9 @@ nb_tensor *nb_full(nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape, 
 nb_tensor *nb_scalar(nb_ctx *ctx, nb_dtype dtype, double value); /* 0-d */
 nb_tensor *nb_zeros_like(nb_ctx *ctx, const nb_tensor *t);
 nb_tensor *nb_empty_like(nb_ctx *ctx, const nb_tensor *t);
-/* [start, stop) by step, like numpy.arange; step != 0. */
+/* [start, stop) by step, like numpy.arange; step != 0. An i32 or i64 result
+ * must hold every value (no saturation), and no result may pass INT64_MAX
+ * bytes. */
 nb_tensor *nb_arange(nb_ctx *ctx, nb_dtype dtype, double start, double stop, double step);
 /* n evenly spaced values from start to stop inclusive (float dtypes). */
 nb_tensor *nb_linspace(nb_ctx *ctx, nb_dtype dtype, double start, double stop, int64_t n);

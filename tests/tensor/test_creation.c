@@ -100,7 +100,8 @@ START_TEST(creation_error_messages_in_full)
     ck_assert_str_eq(nb_last_error(), "nb_ctx_alloc: 18446744073709551615 bytes is too large");
     ck_assert_error(nb_arange(ctx, NB_F32, 0, 1, 0), "nb_arange: need finite start, stop and a nonzero step, got (0, 1, 0)");
     ck_assert_error(nb_arange(ctx, NB_F32, 0, NAN, 1), "nb_arange: need finite start, stop and a nonzero step, got (0, nan, 1)");
-    ck_assert_error(nb_arange(ctx, NB_F32, 0, 1e16, 1), "nb_arange: (0, 1e+16, 1) makes too many elements");
+    ck_assert_error_is(nb_arange(ctx, NB_F32, 0, 3e18, 1), "nb_arange: [0, 3e+18) by 1 makes 3e+18 elements of f32, past INT64_MAX bytes");
+    ck_assert_error_is(nb_arange(ctx, NB_F64, 0, 1e300, 1e-300), "nb_arange: [0, 1e+300) by 1e-300 makes inf elements of f64, past INT64_MAX bytes");
     ck_assert_error(nb_linspace(ctx, NB_F32, 0, INFINITY, 3), "nb_linspace: need finite ends and n >= 0, got (0, inf, 3)");
     ck_assert_error(nb_rand_uniform(ctx, &r, NB_F32, NB_SHAPE(2), 1, 0), "nb_rand_uniform: need finite low <= high, got [1, 0)");
     ck_assert_error(nb_rand_uniform(ctx, &r, NB_I64, NB_SHAPE(2), 0, 1), "nb_rand_uniform: dtype i64 is not a float type (f32 or f64)");
@@ -122,6 +123,29 @@ START_TEST(creation_error_messages_in_full)
     ck_assert_str_eq(nb_last_error(), "nb_item_i64: tensor is NULL");
     ck_assert_error(nb_zeros_like(ctx, NULL), "nb_zeros_like: input tensor is NULL");
     ck_assert_error(nb_empty_like(ctx, NULL), "nb_empty_like: input tensor is NULL");
+    nb_ctx_free(ctx);
+}
+END_TEST
+
+/* An integer arange holds its values exactly or is refused: it used to
+ * allocate and saturate (3e9 elements of i32 up to 2147483647). */
+START_TEST(arange_refuses_values_its_dtype_cannot_hold)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    ck_assert_error_is(nb_arange(ctx, NB_I32, 0, 3e9, 1),
+                       "nb_arange: the values of [0, 3e+09) by 1 run from 0 to 2999999999, past what i32 holds [-2147483648, 2147483647]");
+    ck_assert_error_is(nb_arange(ctx, NB_I32, 0, -3.5e9, -1e9),
+                       "nb_arange: the values of [0, -3.5e+09) by -1e+09 run from 0 to -3000000000, past what i32 holds [-2147483648, 2147483647]");
+    ck_assert_error_is(nb_arange(ctx, NB_I64, 9e18, 9.4e18, 1e17),
+                       "nb_arange: the values of [9e+18, 9.4e+18) by 1e+17 run from 9e+18 to 9.3e+18, past what i64 holds [-9.22337203685478e+18, 9.22337203685478e+18]");
+    ck_assert_error_is(nb_arange(ctx, NB_I64, -1e19, 0, 5e18),
+                       "nb_arange: the values of [-1e+19, 0) by 5e+18 run from -1e+19 to -5e+18, past what i64 holds [-9.22337203685478e+18, 9.22337203685478e+18]");
+    /* the ends of the range itself are fine, and the same values in i64 or f64 */
+    CK_VALUES(nb_arange(ctx, NB_I32, 2147483645, 2147483648.0, 1), 0, 2147483645, 2147483646, 2147483647);
+    CK_VALUES(nb_arange(ctx, NB_I32, -2147483648.0, -2147483646.0, 1), 0, -2147483648.0, -2147483647);
+    CK_VALUES(nb_arange(ctx, NB_I64, 0, 3e9, 1e9), 0, 0, 1e9, 2e9);
+    CK_VALUES(nb_arange(ctx, NB_F64, 0, 3e9, 1e9), 0, 0, 1e9, 2e9);
+    CK_SHAPE(nb_arange(ctx, NB_I32, 3e9, 0, 1), 0); /* empty: no values to hold */
     nb_ctx_free(ctx);
 }
 END_TEST
@@ -300,6 +324,7 @@ TCase *tcase_creation(void)
     tcase_add_test(tc, creation_errors);
     tcase_add_test(tc, creation_error_messages_in_full);
     tcase_add_test(tc, creation_errors_name_the_function);
+    tcase_add_test(tc, arange_refuses_values_its_dtype_cannot_hold);
     tcase_add_test(tc, rng_matches_reference_pcg32);
     tcase_add_test(tc, rng_seeding_and_distributions);
     tcase_add_test(tc, random_tensors);
