@@ -85,14 +85,49 @@ int cli_read_data(const cli_args *a, const char *path, const char *target, nb_da
 /* The file name of a path (after the last '/'). */
 const char *cli_basename(const char *path);
 
+/* ---- output files ---- */
+
+/* Before any work: each of the options named (a NULL-terminated list) that
+ * was given must name a file, not a folder, in a folder that takes a new
+ * file; no two may name the same file. A status, the message printed. */
+int cli_check_outputs(const cli_args *a, const char *const *opts);
+
+/* Files written under temporary names and renamed into place together by
+ * cli_stage_finish, so that a command leaves all of its files or none. */
+#define CLI_MAX_STAGED 8
+typedef struct cli_staged {
+    const char *cmd;
+    int n;
+    struct {
+        const char *path;
+        char *tmp;
+    } f[CLI_MAX_STAGED];
+} cli_staged;
+
+/* A new empty temporary file beside path, for the caller to write (or
+ * replace); NULL with a message printed. */
+const char *cli_stage(cli_staged *s, const char *path);
+/* Stages path and writes it with write_fn (0 on success); -1 with a message. */
+int cli_stage_write(cli_staged *s, const char *path, int (*write_fn)(FILE *f, void *arg), void *arg);
+/* When status is CLI_OK, renames every staged file into place (CLI_FAIL if
+ * one cannot be, the others removed); otherwise removes them. Returns the
+ * status. */
+int cli_stage_finish(cli_staged *s, int status);
+
+/* Writes a file through a temporary file renamed into place; write_fn
+ * returns 0 on success. -1 with a message printed on failure. */
+int cli_write_file(const char *cmd, const char *path, int (*write_fn)(FILE *f, void *arg), void *arg);
+/* One CSV field, quoted when needed. */
+void cli_csv_field(FILE *f, const char *s);
+
 /* ---- progress, Ctrl-C and the JSON-lines log ---- */
 
 typedef struct cli_run cli_run;
 
-/* Starts watching Ctrl-C; opens the log (a temporary file beside `log_path`)
- * when not NULL; shows a bar on stderr when it is a terminal. NULL with a
- * message printed on failure. */
-cli_run *cli_run_start(const char *cmd, const char *log_path);
+/* Starts watching Ctrl-C; when log_path is not NULL, opens the log as a file
+ * staged in `out` (renamed into place by cli_stage_finish); shows a bar on
+ * stderr when it is a terminal. NULL with a message printed on failure. */
+cli_run *cli_run_start(const char *cmd, cli_staged *out, const char *log_path);
 /* Hooks the run into fit options (progress callback). */
 void cli_run_attach(cli_run *r, nb_fit_options *o);
 bool cli_run_interrupted(const cli_run *r);
@@ -103,17 +138,9 @@ void cli_run_log(cli_run *r, const char *json);
 /* The losses reported by the last fit (for the learning-curve plot). */
 int cli_run_losses(const cli_run *r, const double **loss);
 void cli_run_reset_losses(cli_run *r);
-/* Finishes: on success renames the log into place, otherwise removes it.
- * Restores Ctrl-C. Returns status unchanged, or 1 if the log failed. */
+/* Finishes: closes the log (cli_stage_finish then renames or removes it) and
+ * restores Ctrl-C. Returns status unchanged, or 1 if the log failed. */
 int cli_run_end(cli_run *r, int status);
-
-/* ---- output files ---- */
-
-/* Writes a file through a temporary file renamed into place; write_fn
- * returns 0 on success. -1 with a message printed on failure. */
-int cli_write_file(const char *cmd, const char *path, int (*write_fn)(FILE *f, void *arg), void *arg);
-/* One CSV field, quoted when needed. */
-void cli_csv_field(FILE *f, const char *s);
 
 /* ---- reports ---- */
 
@@ -142,6 +169,8 @@ typedef struct cli_plot_data {
     const char *const *classes;
 } cli_plot_data;
 
+/* Writes the SVG to path (atomically), or stages it in s; -1 with a message. */
 int cli_plot_write(const char *cmd, const char *path, const cli_plot_data *d);
+int cli_plot_stage(cli_staged *s, const char *path, const cli_plot_data *d);
 
 #endif

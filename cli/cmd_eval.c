@@ -84,7 +84,8 @@ int cli_eval(int argc, char **argv)
     if (cli_parse(&a, argc, argv, &status) < 0) return status;
     if (a.npos) return cli_error(a.cmd, CLI_USAGE, "unexpected argument '%s' (try 'nabla eval --help')", a.pos[0]);
     loaded l = {0};
-    status = load(&a, &l, true);
+    status = cli_check_outputs(&a, (const char *const[]){"plot", NULL});
+    if (status == CLI_OK) status = load(&a, &l, true);
     nb_scores s;
     nb_tensor *cm = NULL;
     if (status == CLI_OK && nb_model_evaluate(l.model, l.ctx, l.ds, &s, &cm) < 0) status = cli_lib_error(a.cmd, CLI_FAIL, NULL);
@@ -139,7 +140,8 @@ int cli_predict(int argc, char **argv)
     if (cli_parse(&a, argc, argv, &status) < 0) return status;
     if (a.npos) return cli_error(a.cmd, CLI_USAGE, "unexpected argument '%s' (try 'nabla predict --help')", a.pos[0]);
     loaded l = {0};
-    status = load(&a, &l, false);
+    status = cli_check_outputs(&a, (const char *const[]){"out", NULL});
+    if (status == CLI_OK) status = load(&a, &l, false);
     preds p = {l.model, NULL, NULL};
     if (status == CLI_OK && cli_flag(&a, "proba") && !nb_model_nclasses(l.model))
         status = cli_error(a.cmd, CLI_USAGE, "--proba: %s is not a classifier", nb_model_get_type(l.model)->name);

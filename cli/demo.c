@@ -192,7 +192,7 @@ int cli_demo(int argc, char **argv)
     const char *need[] = {"baseline_classifier", "baseline_regressor", "linreg", "logreg"};
     for (int k = 0; status == CLI_OK && k < 4; k++)
         if (!nb_registry_find_model(reg, need[k])) status = cli_lib_error(a.cmd, CLI_FAIL, "the demo needs the %s plugin", need[k]);
-    cli_run *run = status == CLI_OK ? cli_run_start(a.cmd, NULL) : NULL;
+    cli_run *run = status == CLI_OK ? cli_run_start(a.cmd, NULL, NULL) : NULL;
     bool beaten = false;
     if (run) {
         about_data(sets, 3);

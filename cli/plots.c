@@ -121,3 +121,8 @@ int cli_plot_write(const char *cmd, const char *path, const cli_plot_data *d)
 {
     return cli_write_file(cmd, path, write_plot, (void *)d);
 }
+
+int cli_plot_stage(cli_staged *s, const char *path, const cli_plot_data *d)
+{
+    return cli_stage_write(s, path, write_plot, (void *)d);
+}

@@ -15,7 +15,7 @@
 struct cli_run {
     const char *cmd;
     FILE *log;
-    char *log_path, *log_tmp;
+    const char *log_path;
     bool tty, bar_shown;
     double last_draw;  /* when the bar was last drawn (progress seconds) */
     double *loss;
@@ -32,23 +32,18 @@ static void on_sigint(int sig)
     signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends the process */
 }
 
-cli_run *cli_run_start(const char *cmd, const char *log_path)
+cli_run *cli_run_start(const char *cmd, cli_staged *out, const char *log_path)
 {
     cli_run *r = calloc(1, sizeof *r);
     if (!r) return cli_error(cmd, CLI_FAIL, "out of memory"), NULL;
     r->cmd = cmd;
     r->tty = isatty(STDERR_FILENO);
-    if (log_path) {
-        size_t n = strlen(log_path) + 16;
-        r->log_path = strdup(log_path), r->log_tmp = malloc(n);
-        int fd = -1;
-        if (r->log_tmp) snprintf(r->log_tmp, n, "%s.tmpXXXXXX", log_path), fd = mkstemp(r->log_tmp);
-        if (fd < 0 || !(r->log = fdopen(fd, "w"))) {
-            cli_error(cmd, CLI_FAIL, "--log %s: cannot create a file beside it", log_path);
-            if (fd >= 0) close(fd), remove(r->log_tmp);
-            free(r->log_path), free(r->log_tmp), free(r);
-            return NULL;
-        }
+    r->log_path = log_path;
+    const char *tmp = log_path ? cli_stage(out, log_path) : NULL;
+    if (log_path && !(tmp && (r->log = fopen(tmp, "w")))) {
+        if (tmp) cli_error(cmd, CLI_FAIL, "--log %s: cannot write it", log_path);
+        free(r);
+        return NULL;
     }
     stop_requested = 0;
     struct sigaction sa;
@@ -139,13 +134,8 @@ int cli_run_end(cli_run *r, int status)
     if (r->log) {
         bool ok = fflush(r->log) == 0 && fsync(fileno(r->log)) == 0;
         ok = fclose(r->log) == 0 && ok;
-        if (status == CLI_OK && ok && rename(r->log_tmp, r->log_path) == 0) {
-            r->log_tmp[0] = 0;
-        } else {
-            if (status == CLI_OK) status = cli_error(r->cmd, CLI_FAIL, "--log %s: could not write it", r->log_path);
-            remove(r->log_tmp);
-        }
+        if (status == CLI_OK && !ok) status = cli_error(r->cmd, CLI_FAIL, "--log %s: could not write it", r->log_path);
     }
-    free(r->log_path), free(r->log_tmp), free(r->loss), free(r);
+    free(r->loss), free(r);
     return status;
 }

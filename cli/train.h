@@ -15,7 +15,10 @@ typedef struct train_job {
     nb_fit_options fo;
     cli_run *run;
     nb_ctx *ctx;
-    long long repeat;           /* --repeat */
+    long long repeat, cv;       /* --repeat, --cv */
+    double test_size;           /* --test-size */
+    const char *test_path;      /* --test-data, read into test */
+    cli_staged out;             /* --save, --plot and --log, renamed at the end */
     nb_model *model;            /* the fitted model to save */
     nb_dataset *train, *test;   /* rows for the learning curve */
     nb_tensor *y_true, *y_pred; /* held-out truth and predictions, for plots */
@@ -24,8 +27,8 @@ typedef struct train_job {
 /* Each returns a CLI status and prints its report. */
 int train_holdout(train_job *j, double test_fraction);
 int train_cv(train_job *j, int k);
-/* Fit on every row; score on the training rows, or on test_path's rows. */
-int train_all(train_job *j, const char *test_path);
+/* Fit on every row; score on the training rows, or on the --test-data rows. */
+int train_all(train_job *j);
 /* A control model in an environment (--env NAME). */
 int train_env(train_job *j, const char *env_name);
 

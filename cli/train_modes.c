@@ -172,31 +172,28 @@ static int evaluate_test(train_job *j, const nb_dataset *test, nb_scores *s)
     return j->y_true && j->y_pred ? 0 : -1;
 }
 
-int train_all(train_job *j, const char *test_path)
+int train_all(train_job *j)
 {
-    nb_dataset *test = NULL;
-    int tc = nb_dataset_target(j->ds), status;
-    if (test_path && (status = cli_read_data(j->a, test_path, tc >= 0 ? nb_dataset_col_name(j->ds, tc) : NULL, &test)) != CLI_OK)
-        return status;
+    const nb_dataset *test = j->test; /* the --test-data rows, or NULL */
     j->model = nb_model_new(j->type, j->params);
     double t0 = cli_seconds();
-    if (!j->model || nb_model_fit(j->model, j->ds, &j->fo) < 0) return nb_dataset_free(test), train_fit_failed(j);
+    if (!j->model || nb_model_fit(j->model, j->ds, &j->fo) < 0) return train_fit_failed(j);
     double seconds = cli_seconds() - t0;
     cli_run_clear_bar(j->run);
     printf("fitted on all %lld rows%s%s\n", (long long)nb_dataset_nrows(j->ds), test ? "; scored on " : "",
-           test ? cli_basename(test_path) : "");
+           test ? cli_basename(j->test_path) : "");
     cli_describe_model(j->model);
     print_fit(j, seconds);
     nb_scores tr, te;
     nb_scores_clear(&te, j->type->task);
     int ok = nb_model_evaluate(j->model, j->ctx, j->ds, &tr, NULL) == 0;
     if (ok && test) ok = evaluate_test(j, test, &te) == 0;
-    if (!ok) return nb_dataset_free(test), cli_lib_error(j->a->cmd, CLI_FAIL, "scoring");
+    if (!ok) return cli_lib_error(j->a->cmd, CLI_FAIL, "scoring");
     cli_print_scores(stdout, j->type->task, (const nb_scores *[]){&tr, &te}, (const char *[]){"train", "test"}, test ? 2 : 1);
     log_scores(j, "result", test ? "test" : "train", test ? &te : &tr);
     print_confusion(j, j->model, "test rows:");
-    if (test) j->train = nb_dataset_clone(j->ds), j->test = test;
-    status = !test && cli_get(j->a, "plot") ? curve_rows(j) : CLI_OK;
+    if (test) j->train = nb_dataset_clone(j->ds);
+    int status = !test && cli_get(j->a, "plot") ? curve_rows(j) : CLI_OK;
     return status == CLI_OK ? repeat_fits(j, j->ds) : status;
 }
 

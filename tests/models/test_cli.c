@@ -1,8 +1,9 @@
 /* tests/models/test_cli.c — the nabla command end to end: train with
  * cross-validation on the Titanic-shaped fixtures, save, predict, eval,
  * info, tune; TSV and the data-file options; every error path's one-line
- * message and exit status; Ctrl-C during a fit; the progress bar on a
- * terminal and not on a pipe. */
+ * message and exit status, before any output; output paths checked before
+ * the fit; Ctrl-C during a fit; the progress bar on a terminal and not on a
+ * pipe. */
 #include "mtest.h"
 
 #include <fcntl.h>
@@ -166,7 +167,7 @@ START_TEST(cli_errors)
         {2, "nabla train: choose one of --cv, --test-size and --test-data",
          {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--cv", "3", "--test-size", "0.3"}},
         {2, "nabla train: --drop Cabins: no column 'Cabins' in the data", {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", "Cabins"}},
-        {1, "nabla train: fitting logreg: nb_model_fit: weight column 'Nope' is not in the data",
+        {2, "nabla train: --weights Nope: no such column in passengers.csv",
          {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--weights", "Nope", "--test-size", "0"}},
         {2, "nabla train: --drop Survived,Name: 'Survived' is the --target column",
          {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", "Survived,Name"}},
@@ -215,6 +216,81 @@ START_TEST(cli_errors)
     ck_assert_int_eq(MT_NABLA(&out, &err, "--version"), 0);
     ck_assert_contains(out, nb_version());
     free(out), free(err);
+}
+END_TEST
+
+/* Errors in the arguments come before any output: one line on stderr, a
+ * usage status, nothing on stdout. */
+START_TEST(cli_argument_errors_before_output)
+{
+    const bad_call calls[] = {
+        {2, "nabla train: --cv 1: expected an integer from 2 to", {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--cv", "1"}},
+        {2, "nabla train: --test-size 1.5: expected a number from 0 to 0.99",
+         {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--test-size", "1.5"}},
+        {2, "nabla train: --weights Nope: no such column", {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--weights", "Nope"}},
+        {2, "nabla train: --drop Survived: 'Survived' is the --target column",
+         {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--drop", "Survived"}},
+        {2, "nabla tune: --cv 1: expected an integer from 2 to", {"tune", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--grid", "C=1,2", "--cv", "1"}},
+        {2, "nabla tune: --metric: nb_scores_get: unknown metric 'auc'",
+         {"tune", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--grid", "C=1", "--metric", "auc"}},
+    };
+    for (size_t k = 0; k < sizeof calls / sizeof calls[0]; k++) {
+        char *out, *err;
+        int rc = mt_nabla(&out, &err, calls[k].args);
+        ck_assert_msg(rc == calls[k].status, "call %zu: status %d (%s)", k, rc, err);
+        ck_assert_contains(err, calls[k].message);
+        ck_assert_msg(count_lines(err) == 1, "not one line: '%s'", err);
+        ck_assert_msg(!*out, "call %zu printed '%s'", k, out);
+        free(out), free(err);
+    }
+}
+END_TEST
+
+/* Output paths are checked before the fit; a bad one leaves nothing behind
+ * (not even the outputs that could have been written). */
+START_TEST(cli_outputs_checked_before_the_fit)
+{
+    char plot[4096], log[4096], model[4096];
+    snprintf(plot, sizeof plot, "%s/ok.svg", dir);
+    snprintf(log, sizeof log, "%s/run.jsonl", dir);
+    snprintf(model, sizeof model, "%s/m.safetensors", dir);
+    char *out, *err;
+    int rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--save",
+                      "/nonexistent/m.safetensors", "--plot", plot, "--log", log);
+    ck_assert_int_eq(rc, 1);
+    ck_assert_str_eq(err, "nabla train: --save /nonexistent/m.safetensors: cannot write there: No such file or directory\n");
+    ck_assert_str_eq(out, ""); /* the fit did not run */
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--save", model,
+                  "--plot", "/nonexistent/ok.svg");
+    ck_assert_int_eq(rc, 1);
+    ck_assert_contains(err, "nabla train: --plot /nonexistent/ok.svg: cannot write there");
+    ck_assert_str_eq(out, "");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--save", dir);
+    ck_assert_int_eq(rc, 2);
+    ck_assert_contains(err, "is a folder; give a file name");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--save", model, "--plot", model);
+    ck_assert_int_eq(rc, 2);
+    ck_assert_contains(err, "--save names the same file");
+    free(out), free(err);
+    rc = MT_NABLA(&out, &err, "tune", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--grid", "C=1,2",
+                  "--log", log, "--save", "/nonexistent/m.safetensors");
+    ck_assert_int_eq(rc, 1);
+    ck_assert_contains(err, "nabla tune: --save /nonexistent/m.safetensors: cannot write there");
+    ck_assert_str_eq(out, "");
+    free(out), free(err);
+    ck_assert_int_eq(MT_NABLA(&out, &err, "predict", "--model", model, "--data", PASSENGERS, "--out", "/nonexistent/p.csv"), 1);
+    ck_assert_contains(err, "nabla predict: --out /nonexistent/p.csv: cannot write there");
+    free(out), free(err);
+    ck_assert_int_eq(MT_NABLA(&out, &err, "eval", "--model", model, "--data", PASSENGERS, "--plot", "/nonexistent/p.svg"), 1);
+    ck_assert_contains(err, "nabla eval: --plot /nonexistent/p.svg: cannot write there");
+    ck_assert_str_eq(out, "");
+    free(out), free(err);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s)\"", dir);
+    ck_assert_int_eq(system(cmd), 0); /* nothing written, no temporary files */
 }
 END_TEST
 
@@ -370,6 +446,8 @@ TCase *mt_cli_case(void)
     tcase_add_test(tc, cli_train_cv_titanic);
     tcase_add_test(tc, cli_save_predict_eval_info);
     tcase_add_test(tc, cli_errors);
+    tcase_add_test(tc, cli_argument_errors_before_output);
+    tcase_add_test(tc, cli_outputs_checked_before_the_fit);
     tcase_add_test(tc, cli_data_options);
     tcase_add_test(tc, cli_interrupt);
     tcase_add_test(tc, cli_progress_bar_on_terminal);
