@@ -172,6 +172,42 @@ static nb_tensor *prepare(nb_tensor *x, nb_dtype ct, const nb_tensor *out, nb_ct
     return convert ? nb__as_dtype(ctx, x, ct) : nb_clone(ctx, x);
 }
 
+/* The first negative exponent of an integer pow, found in C order. */
+typedef struct {
+    bool found;
+    int64_t value;
+} negative_search;
+
+#define FIND_NEGATIVE_ROW(T)                                                            \
+    static void find_negative_##T(int64_t n, char *const *p, const int64_t *s, void *arg) \
+    {                                                                                   \
+        negative_search *q = arg;                                                       \
+        for (int64_t i = 0; i < n && !q->found; i++) {                                  \
+            T e = *(const T *)(p[0] + i * s[0]);                                        \
+            if (e < 0) *q = (negative_search){true, e};                                 \
+        }                                                                               \
+    }
+FIND_NEGATIVE_ROW(int32_t)
+FIND_NEGATIVE_ROW(int64_t)
+
+/* Integers to negative integer powers are refused, as NumPy and torch do:
+ * the answer is a fraction, which an integer result would silently make 0.
+ * exponent is already in the integer compute type ct. */
+static int check_int_exponent(const char *api, const nb_tensor *exponent, nb_dtype ct)
+{
+    if (ct != NB_I32 && ct != NB_I64) return 0;
+    negative_search q = {false, 0};
+    nb__loop L;
+    nb__loop_init(&L, exponent->ndim, exponent->shape);
+    nb__loop_add(&L, exponent);
+    nb__loop_run_ordered(&L, ct == NB_I32 ? find_negative_int32_t : find_negative_int64_t, &q);
+    if (!q.found) return 0;
+    nb__error("%s: integers to negative integer powers are not allowed (exponent %lld); "
+              "cast to a float type first",
+              api, (long long)q.value);
+    return -1;
+}
+
 static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor *a,
                        nb_tensor *b, nb__binop op, double alpha)
 {
@@ -201,6 +237,7 @@ static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tens
     nb_ctx *tmp = NULL;
     nb_tensor *pa = prepare(a, ct, out, scratch, &tmp);
     nb_tensor *pb = pa ? prepare(b, ct, out, scratch, &tmp) : NULL;
+    if (pb && op == NB__POW && check_int_exponent(api, pb, ct)) pb = NULL;
     if (pb) {
         nb__loop L;
         nb__loop_init(&L, out->ndim, out->shape);

@@ -177,7 +177,8 @@ void nb__convert_into(nb_tensor *dst, const nb_tensor *src);
 nb_tensor *nb__as_dtype(nb_ctx *ctx, nb_tensor *t, nb_dtype dtype);
 
 /* Exponentiation by squaring in 64-bit unsigned arithmetic (wraps instead of
- * overflowing; the low 32 bits are the i32 answer). Negative exponents give
+ * overflowing; the low 32 bits are the i32 answer). nb_pow and nb_pow_scalar
+ * refuse negative exponents before they get here; were one to come, it gives
  * the integer part of 1/x^e: 1 for x = 1, +-1 for x = -1, else 0. */
 static inline int64_t nb__int_pow(int64_t x, int64_t e)
 {

@@ -267,10 +267,18 @@ nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
     return unary(&site, ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high, false}, integral);
 }
 
-/* Integers stay integers for integral exponents, as in NumPy. */
+/* Integers stay integers for integral exponents, as in NumPy, which also
+ * refuses a negative one: the answer is a fraction an integer cannot hold. */
 nb_tensor *nb_pow_scalar(nb_ctx *ctx, nb_tensor *x, double exponent)
 {
+    NB_REQUIRE(x);
     bool integral = exponent == floor(exponent) && fabs(exponent) < 9e18;
+    if (integral && exponent < 0 && !nb_dtype_is_float(x->dtype)) {
+        nb__error("nb_pow_scalar: integers to negative integer powers are not allowed "
+                  "(exponent %g, base %s); cast to a float type first",
+                  exponent, nb_dtype_name(x->dtype));
+        return NULL;
+    }
     static nb__op_site site = {.name = "pow_scalar"};
     return unary(&site, ctx, &unary_ops[OP_pow], x, (unary_arg){exponent, 0, false}, integral);
 }

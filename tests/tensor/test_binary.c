@@ -21,11 +21,10 @@ static const struct {
     [GE] = {"nb_ge", nb_ge},
 };
 
-/* The documented rule for integer powers: exact for e >= 0, and the integer
- * part of 1/x^-e for e < 0. */
+/* Integer powers are exact; a negative exponent is refused (see
+ * binary_integer_negative_powers_are_refused). */
 static double int_pow(double x, double e)
 {
-    if (e < 0) return x == 1 ? 1 : x == -1 ? (fmod(e, 2) != 0 ? -1 : 1) : 0;
     double r = 1;
     for (int i = 0; i < e; i++) r *= x;
     return r;
@@ -168,6 +167,27 @@ START_TEST(binary_integer_arithmetic_wraps)
 }
 END_TEST
 
+/* As NumPy and torch: a fraction is refused, not truncated to 0, for every
+ * integer pair, broadcast or not; float powers keep x^-k. */
+START_TEST(binary_integer_negative_powers_are_refused)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_tensor *base = nb_arange(ctx, NB_I32, 1, 4, 1);
+    nb_tensor *e = nb_from_data(ctx, NB_I64, NB_SHAPE(3), (int64_t[]){2, -3, -1});
+    ck_assert_error_is(nb_pow(ctx, base, e),
+                       "nb_pow: integers to negative integer powers are not allowed (exponent -3); cast to a float type first");
+    ck_assert_error_is(nb_pow(ctx, base, nb_scalar(ctx, NB_I32, -2)),
+                       "nb_pow: integers to negative integer powers are not allowed (exponent -2); cast to a float type first");
+    CK_VALUES(nb_pow(ctx, base, nb_abs(ctx, e)), 0, 1, 8, 3);
+    const nb_dtype floats[] = TU_FLOAT_DTYPES;
+    for (int d = 0; d < 2; d++) {
+        CK_VALUES(nb_pow(ctx, nb_cast(ctx, base, floats[d]), e), tu_tol(floats[d]), 1, 0.125, 1.0 / 3);
+        CK_VALUES(nb_pow(ctx, base, nb_cast(ctx, e, floats[d])), tu_tol(floats[d]), 1, 0.125, 1.0 / 3);
+    }
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- reference loop ------------------------------------------------------------ */
 
 /* Random broadcast-compatible operands (gaps, transposes, negative strides,
@@ -191,7 +211,13 @@ START_TEST(binary_matches_reference_with_broadcasting)
         int ny;
         int64_t sy[NB_MAX_DIMS];
         tu_broadcast_shape(na, sa, nb, sb, &ny, sy);
+        bool int_pow_refused = !nb_dtype_is_float(da) && !nb_dtype_is_float(db) && nb_numel(b) > 0 &&
+                               nb_item(nb_min(ctx, nb_cast(ctx, b, NB_F64), NB_ALL_AXES, false)) < 0;
         for (int op = 0; op < NOPS; op++) {
+            if (op == POW && int_pow_refused) {
+                ck_assert_error(ops[op].fn(ctx, a, b), "nb_pow: integers to negative integer powers are not allowed");
+                continue;
+            }
             nb_tensor *y = ops[op].fn(ctx, a, b);
             ck_tensor_shape(y, ny, sy);
             ck_binary(op, y, a, b);
@@ -478,6 +504,7 @@ TCase *tcase_binary(void)
     tcase_add_test(tc, compare_values_by_hand);
     tcase_add_test(tc, binary_maximum_minimum_propagate_nan);
     tcase_add_test(tc, binary_integer_arithmetic_wraps);
+    tcase_add_test(tc, binary_integer_negative_powers_are_refused);
     tcase_add_test(tc, binary_matches_reference_with_broadcasting);
     tcase_add_test(tc, binary_large_operands);
     tcase_add_test(tc, binary_eight_dimensions);

@@ -180,14 +180,36 @@ START_TEST(unary_integer_ops_keep_integer_type)
             {nb_pow_scalar(ctx, x, 2), {9, 4, 1, 0, 1, 4, 9}},
             {nb_pow_scalar(ctx, x, 3), {-27, -8, -1, 0, 1, 8, 27}},
             {nb_pow_scalar(ctx, x, 0), {1, 1, 1, 1, 1, 1, 1}},
-            /* negative powers: the integer part of 1/x^e */
-            {nb_pow_scalar(ctx, x, -1), {0, 0, -1, 0, 1, 0, 0}},
-            {nb_pow_scalar(ctx, x, -2), {0, 0, 1, 0, 1, 0, 0}},
         };
         for (int i = 0; i < TU_LEN(cases); i++) {
             ck_assert_msg(cases[i].y && cases[i].y->dtype == dtypes[d], "case %d", i);
             ck_tensor_values(cases[i].y, cases[i].want, 7, 0);
         }
+    }
+    nb_ctx_free(ctx);
+}
+END_TEST
+
+/* As NumPy and torch: an integer to a negative integer power is a fraction,
+ * refused rather than truncated to 0; a fractional or float power is not. */
+START_TEST(unary_integer_negative_powers_are_refused)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_tensor *i32 = nb_arange(ctx, NB_I32, 1, 4, 1), *i64 = nb_arange(ctx, NB_I64, 1, 4, 1);
+    ck_assert_error_is(nb_pow_scalar(ctx, i32, -1),
+                       "nb_pow_scalar: integers to negative integer powers are not allowed (exponent -1, base i32); cast to a float type first");
+    ck_assert_error_is(nb_pow_scalar(ctx, i64, -2),
+                       "nb_pow_scalar: integers to negative integer powers are not allowed (exponent -2, base i64); cast to a float type first");
+    ck_assert_error_is(nb_pow_scalar(ctx, nb_ones(ctx, NB_BOOL, NB_SHAPE(2)), -3),
+                       "nb_pow_scalar: integers to negative integer powers are not allowed (exponent -3, base bool); cast to a float type first");
+    nb_tensor *half = nb_pow_scalar(ctx, i32, -0.5); /* not integral: computed in f32 */
+    ck_assert_int_eq(half->dtype, NB_F32);
+    CK_VALUES(half, 1e-6, 1, 0.7071067811865476, 0.5773502691896258);
+    const nb_dtype floats[] = TU_FLOAT_DTYPES;
+    for (int d = 0; d < 2; d++) {
+        nb_tensor *y = nb_pow_scalar(ctx, nb_cast(ctx, i32, floats[d]), -2);
+        ck_assert_int_eq(y->dtype, floats[d]);
+        CK_VALUES(y, tu_tol(floats[d]), 1, 0.25, 1.0 / 9);
     }
     nb_ctx_free(ctx);
 }
@@ -356,6 +378,7 @@ TCase *tcase_unary(void)
     tcase_add_test(tc, unary_matches_reference_on_strided_views);
     tcase_add_test(tc, unary_large_contiguous_and_strided);
     tcase_add_test(tc, unary_integer_ops_keep_integer_type);
+    tcase_add_test(tc, unary_integer_negative_powers_are_refused);
     tcase_add_test(tc, unary_integer_inputs_of_float_ops_give_f32);
     tcase_add_test(tc, unary_clamp_integer_with_fractional_bounds);
     tcase_add_test(tc, unary_clamp_integer_with_bounds_out_of_range);
