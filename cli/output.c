@@ -12,7 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* "PATH.tmpXXXXXX", created empty; NULL (errno set) when it cannot be. */
+/* "PATH.tmpXXXXXX", created empty with the mode a new file gets (mkstemp
+ * makes it owner-only, and the rename would pass that on to the user's
+ * file); NULL (errno set) when it cannot be. The command is single-threaded
+ * here, so reading the umask by setting it back is safe. */
 static char *temp_beside(const char *path)
 {
     size_t n = strlen(path) + 16;
@@ -21,6 +24,13 @@ static char *temp_beside(const char *path)
     snprintf(tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) return free(tmp), NULL;
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int err = errno;
+        close(fd), remove(tmp), free(tmp);
+        return errno = err, NULL;
+    }
     close(fd);
     return tmp;
 }

@@ -6,6 +6,7 @@
 #include <nabla/data.h>
 
 #include "../tensor/error.h"
+#include "../tensor/write_atomic.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -90,8 +91,5 @@ size_t nb__utf8_valid_prefix(const unsigned char *s, size_t len);
 char *nb__strdup(const char *s);
 char *nb__strndup(const char *s, size_t n);
 
-/* Writes `len` bytes to a temp file beside path, then renames it over path. */
-int nb__write_atomic(const char *path, const char *fn,
-                     int (*write_fn)(FILE *f, void *arg), void *arg);
 
 #endif

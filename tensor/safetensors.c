@@ -19,6 +19,7 @@
 #include <nabla/safetensors.h>
 
 #include "tensor_internal.h"
+#include "write_atomic.h"
 
 #define MAX_HEADER 100000000u /* the reference implementation's limit */
 
@@ -176,40 +177,7 @@ static int write_all(FILE *f, const save_job *job)
     return 0;
 }
 
-/* Temporary file in the target's folder, flushed, then renamed over it. */
-static int write_atomic(const save_job *job)
-{
-    size_t plen = strlen(job->path) + 16;
-    char *tmp = malloc(plen);
-    if (!tmp) {
-        nb__error("nb_safetensors_save: out of memory");
-        return -1;
-    }
-    snprintf(tmp, plen, "%s.tmpXXXXXX", job->path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        nb__error("nb_safetensors_save: cannot create a temporary file beside %s: %s", job->path,
-                  strerror(errno));
-        if (fd >= 0) close(fd), remove(tmp);
-        free(tmp);
-        return -1;
-    }
-    nb_clear_error();
-    int rc = write_all(f, job);
-    if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0)) rc = -1;
-    if (fclose(f) != 0) rc = -1;
-    if (rc && !nb_last_error()[0])
-        nb__error("nb_safetensors_save: writing %s: %s", job->path, strerror(errno));
-    if (rc == 0 && rename(tmp, job->path) != 0) {
-        nb__error("nb_safetensors_save: cannot rename the temporary file to %s: %s", job->path,
-                  strerror(errno));
-        rc = -1;
-    }
-    if (rc) remove(tmp);
-    free(tmp);
-    return rc;
-}
+static int write_job(FILE *f, void *arg) { return write_all(f, arg); }
 
 int nb_safetensors_save(const char *path, const nb_named_tensor *tensors, int n,
                         const nb_metadata *meta, int nmeta)
@@ -237,7 +205,7 @@ int nb_safetensors_save(const char *path, const nb_named_tensor *tensors, int n,
     memset(header + len, ' ', padded - len);
     free(text);
     save_job job = {path, header, padded, tensors, n};
-    int rc = write_atomic(&job);
+    int rc = nb__write_atomic(path, "nb_safetensors_save", write_job, &job);
     free(header);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,6 +76,15 @@ START_TEST(cli_save_predict_eval_info)
     ck_assert_contains(out, "holdout: 128 training rows, 32 test rows (stratified by class), seed 4");
     ck_assert_contains(out, "saved the model to");
     free(out), free(err);
+    /* outputs get the mode of any new file (0666 less the umask), not 0600 */
+    mode_t mask = umask(0);
+    umask(mask);
+    const char *outputs[] = {model, log, plot};
+    for (int k = 0; k < 3; k++) {
+        struct stat st;
+        ck_assert_int_eq(stat(outputs[k], &st), 0);
+        ck_assert_msg((st.st_mode & 0777) == (0666 & ~mask), "%s: mode %o", outputs[k], st.st_mode & 0777);
+    }
     char *text = mt_slurp(log, NULL);
     ck_assert_contains(text, "{\"event\": \"step\", \"fold\": 0, \"iter\": 1,");
     ck_assert_contains(text, "{\"event\": \"result\", \"test\": {\"rows\": 32, \"accuracy\": ");

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cases.h"
@@ -200,6 +201,14 @@ START_TEST(saving_checks_names_and_writes_atomically)
     for (struct dirent *e; (e = readdir(d));) files += e->d_name[0] != '.';
     closedir(d);
     ck_assert_int_eq(files, 1);
+    /* the file has the mode a new file gets (0666 less the umask), not the
+     * owner-only 0600 of a mkstemp temporary */
+    mode_t mask = umask(022);
+    ck_assert_int_eq(nb_safetensors_save(tmp_path("x"), other, 1, NULL, 0), 0);
+    struct stat st_mode;
+    ck_assert_int_eq(stat(tmp_path("x"), &st_mode), 0);
+    ck_assert_int_eq(st_mode.st_mode & 0777, 0644);
+    umask(mask);
     nb_ctx_free(c);
     remove_tmpdir();
 }
