@@ -208,6 +208,20 @@ static int check_int_exponent(const char *api, const nb_tensor *exponent, nb_dty
     return -1;
 }
 
+/* A float result written into an integer tensor would be truncated (0 + 1.5
+ * giving 1), so it is refused, as torch does ("result type Float can't be
+ * cast to the desired output type Int") and as nb_scale_ and nb_axpy_ refuse
+ * a fractional factor. Integer division keeps its own message below. */
+static int check_no_truncation(const char *api, const nb_tensor *out, const nb_tensor *a,
+                               const nb_tensor *b)
+{
+    nb_dtype result = nb_promote_types(a->dtype, b->dtype);
+    if ((out->dtype != NB_I32 && out->dtype != NB_I64) || !nb_dtype_is_float(result)) return 0;
+    nb__error("%s: cannot write %s results into an %s %s", api, nb_dtype_name(result),
+              nb_dtype_name(out->dtype), out == a ? "tensor in place" : "destination");
+    return -1;
+}
+
 static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tensor *a,
                        nb_tensor *b, nb__binop op, double alpha)
 {
@@ -227,6 +241,7 @@ static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tens
                   nb__shape_str(s2, sizeof s2, out->ndim, out->shape));
         return -1;
     }
+    if (!is_compare(op) && check_no_truncation(api, out, a, b)) return -1;
     nb_dtype ct = is_compare(op) ? nb_promote_types(a->dtype, b->dtype) : out->dtype;
     if (is_compare(op) ? out->dtype != NB_BOOL : !rows[op][ct]) {
         nb__error("%s: cannot write the result into a %s destination", api,

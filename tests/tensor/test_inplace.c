@@ -127,21 +127,35 @@ START_TEST(inplace_matches_reference_on_views)
 }
 END_TEST
 
-/* The destination keeps its dtype: sources are converted to it first. */
+/* The destination keeps its dtype: sources are converted to it first, but a
+ * float result is not truncated into an integer one (torch refuses it too). */
 START_TEST(inplace_integer_destination_converts_source)
 {
     nb_ctx *ctx = nb_ctx_new();
     nb_tensor *dst = nb_from_data(ctx, NB_I32, NB_SHAPE(3), (int32_t[]){1, 2, 3});
-    ck_assert_int_eq(nb_add_(dst, nb_from_data(ctx, NB_F32, NB_SHAPE(3), (float[]){0.7f, -1.7f, 2})), 0);
+    nb_tensor *f = nb_from_data(ctx, NB_F32, NB_SHAPE(3), (float[]){0.7f, -1.7f, 2});
+    ck_assert_error_status(nb_add_(dst, f), "nb_add_: cannot write f32 results into an i32 tensor in place");
+    ck_assert_error_status(nb_sub_(dst, nb_scalar(ctx, NB_F64, 1)),
+                           "nb_sub_: cannot write f64 results into an i32 tensor in place");
+    ck_assert_error_status(nb_axpy_(dst, 2, f), "nb_axpy_: cannot write f32 results into an i32 tensor in place");
+    nb_tensor *i64 = nb_zeros(ctx, NB_I64, NB_SHAPE(3));
+    ck_assert_error_status(nb_mul_(i64, f), "nb_mul_: cannot write f32 results into an i64 tensor in place");
+    CK_VALUES(dst, 0, 1, 2, 3); /* untouched */
+    CK_VALUES(i64, 0, 0, 0, 0);
+    ck_assert_int_eq(nb_add_(dst, nb_from_data(ctx, NB_I64, NB_SHAPE(3), (int64_t[]){0, -1, 2})), 0);
+    ck_assert_int_eq(nb_add_(dst, nb_from_data(ctx, NB_BOOL, NB_SHAPE(3), (bool[]){0, 1, 0})), 0);
     ck_assert_int_eq(dst->dtype, NB_I32);
-    CK_VALUES(dst, 0, 1, 1, 5);
+    CK_VALUES(dst, 0, 1, 2, 5);
     ck_assert_int_eq(nb_mul_(dst, nb_scalar(ctx, NB_I64, -2)), 0);
-    CK_VALUES(dst, 0, -2, -2, -10);
+    CK_VALUES(dst, 0, -2, -4, -10);
+    nb_tensor *g = nb_from_data(ctx, NB_F32, NB_SHAPE(3), (float[]){1, 2, 3});
+    ck_assert_int_eq(nb_add_(g, dst), 0); /* an integer source into floats is fine */
+    CK_VALUES(g, 0, -1, -2, -7);
     ck_assert_error_status(nb_div_(dst, nb_scalar(ctx, NB_I32, 2)),
                            "nb_div_: cannot write the result into a i32 destination");
     nb_tensor *mask = nb_zeros(ctx, NB_BOOL, NB_SHAPE(2));
     ck_assert_error_status(nb_add_(mask, mask), "nb_add_: cannot write the result into a bool destination");
-    CK_VALUES(dst, 0, -2, -2, -10);
+    CK_VALUES(dst, 0, -2, -4, -10);
     nb_ctx_free(ctx);
 }
 END_TEST
@@ -218,12 +232,19 @@ START_TEST(out_forms_values_and_conversion)
         ck_assert_uint_eq(out->storage->version, version + 1);
         ck_tensor_values(out, want[op], 6, 0);
     }
-    /* into an integer destination the operands are converted first */
+    /* into an integer destination integer operands are converted first; a
+     * float result is refused rather than truncated */
     nb_tensor *iout = nb_zeros(ctx, NB_I32, NB_SHAPE(2));
     nb_tensor *h = nb_from_data(ctx, NB_F32, NB_SHAPE(2), (float[]){1.7f, -1.7f});
-    ck_assert_int_eq(nb_add_out(iout, h, h), 0);
-    CK_VALUES(iout, 0, 2, -2);
-    ck_assert_error_status(nb_div_out(iout, h, h), "nb_div_out: cannot write the result into a i32 destination");
+    nb_tensor *k = nb_from_data(ctx, NB_I64, NB_SHAPE(2), (int64_t[]){3, -4});
+    ck_assert_error_status(nb_add_out(iout, h, h), "nb_add_out: cannot write f32 results into an i32 destination");
+    ck_assert_error_status(nb_add_out(iout, k, h), "nb_add_out: cannot write f32 results into an i32 destination");
+    ck_assert_error_status(nb_add_out(iout, iout, h), "nb_add_out: cannot write f32 results into an i32 tensor in place");
+    ck_assert_error_status(nb_div_out(iout, h, h), "nb_div_out: cannot write f32 results into an i32 destination");
+    ck_assert_error_status(nb_div_out(iout, k, k), "nb_div_out: cannot write the result into a i32 destination");
+    CK_VALUES(iout, 0, 0, 0);
+    ck_assert_int_eq(nb_add_out(iout, k, k), 0);
+    CK_VALUES(iout, 0, 6, -8);
     nb_ctx_free(ctx);
 }
 END_TEST
