@@ -93,9 +93,9 @@ static int plot(const cli_args *a, const nb_model_type *t, const nb_params *p, c
     return rc;
 }
 
-/* The held-out score of one model on one set, and its plot. */
+/* The held-out scores of one model on one set, and its plot. */
 static int run_one(const cli_args *a, const nb_registry *reg, const demo_set *set, const demo_run *r, cli_run *run,
-                   const char *dir, double *score, double *ms)
+                   const char *dir, nb_scores *scores, double *ms)
 {
     const nb_model_type *t = nb_registry_find_model(reg, r->model);
     nb_params *p = t ? nb_params_parse(t->name, t->params, t->nparams, r->params) : NULL;
@@ -110,7 +110,7 @@ static int run_one(const cli_args *a, const nb_registry *reg, const demo_set *se
     if (rc < 0) {
         if (!cli_run_interrupted(run)) cli_lib_error(a->cmd, CLI_FAIL, "%s on %s", r->model, set->name);
     } else {
-        *score = nb_scores_get(&h.test, nb_task_main_metric(t->task));
+        *scores = h.test;
         *ms = 1e3 * h.fit_seconds;
         if (r->plot) rc = plot(a, t, p, set, &h, run, dir, r->plot);
         nb_model_free(h.model);
@@ -141,28 +141,45 @@ static void about_data(const demo_set *sets, int nsets)
         printf("  fashion-mnist   skipped (apt-get install dataset-fashion-mnist to include it)\n");
 }
 
+/* The task's other held-out metrics, as "rmse 9.87  mae 7.61": for
+ * regression the errors in the target's units, for classification macro F1
+ * and, where the model gives probabilities, log loss. */
+static void other_metrics(const nb_scores *s, char *buf, size_t size)
+{
+    if (s->task == NB_TASK_REGRESSION)
+        snprintf(buf, size, "rmse %.4g  mae %.4g", s->rmse, s->mae);
+    else if (isnan(s->log_loss))
+        snprintf(buf, size, "f1 %.4f", s->f1_macro);
+    else
+        snprintf(buf, size, "f1 %.4f  log loss %.4f", s->f1_macro, s->log_loss);
+}
+
 /* The report card: one line per model, the held-out score of its task
- * (accuracy or R^2, higher is better) beside its set's baseline. *beaten
- * tells whether every model beat its baseline. */
+ * (accuracy or R^2, higher is better) beside its set's baseline, then the
+ * task's other metrics. *beaten tells whether every model beat its baseline. */
 static int report(const cli_args *a, const nb_registry *reg, const demo_set *sets, cli_run *run, const char *dir,
                   bool *beaten)
 {
     double baseline[3] = {NAN, NAN, NAN};
     *beaten = true;
-    printf("\n  %-15s %-20s %-10s %10s %10s\n", "data", "model", "metric", "held-out", "fit ms");
+    printf("\n  %-15s %-20s %-10s %10s %10s   %s\n", "data", "model", "metric", "held-out", "fit ms", "other held-out metrics");
     for (int k = 0; k < NRUNS; k++) {
         const demo_run *r = &runs[k];
         if (!sets[r->set].ds) continue;
-        double score = NAN, ms = NAN;
-        if (run_one(a, reg, &sets[r->set], r, run, dir, &score, &ms) < 0)
+        nb_scores scores;
+        double ms = NAN;
+        if (run_one(a, reg, &sets[r->set], r, run, dir, &scores, &ms) < 0)
             return cli_run_interrupted(run) ? cli_error(a->cmd, CLI_INTERRUPTED, "interrupted by Ctrl-C") : CLI_FAIL;
+        const char *metric = nb_task_main_metric(nb_registry_find_model(reg, r->model)->task);
+        double score = nb_scores_get(&scores, metric);
+        char others[64];
+        other_metrics(&scores, others, sizeof others);
         bool is_baseline = !strncmp(r->model, "baseline", 8);
         if (is_baseline) baseline[r->set] = score;
         else *beaten &= score > baseline[r->set];
         char label[64];
         snprintf(label, sizeof label, "%s%s%s", r->model, r->params ? " " : "", r->params ? r->params : "");
-        printf("  %-15s %-20s %-10s %10.4f %10.1f%s\n", sets[r->set].name, label,
-               nb_task_main_metric(nb_registry_find_model(reg, r->model)->task), score, ms,
+        printf("  %-15s %-20s %-10s %10.4f %10.1f   %s%s\n", sets[r->set].name, label, metric, score, ms, others,
                !is_baseline && !(score > baseline[r->set]) ? "  (no better than the baseline)" : "");
         fflush(stdout);
         if (cli_run_interrupted(run)) return cli_error(a->cmd, CLI_INTERRUPTED, "interrupted by Ctrl-C");

@@ -442,6 +442,11 @@ START_TEST(cli_demo_report_card)
     ck_assert_msg(rc == 0, "status %d: %s", rc, err);
     ck_assert_contains(out, "classification  logreg");
     ck_assert_contains(out, "Every model beats its baseline.");
+    /* the other metrics: the prior baseline on three balanced classes has the
+     * log loss of a uniform guess, ln 3 = 1.0986 */
+    ck_assert_contains(out, "classification  baseline_classifier  accuracy       0.3350");
+    ck_assert_contains(out, "log loss 1.0986");
+    ck_assert_contains(out, "rmse ");
     ck_assert_int_eq(access(mt_path(dir, "classification_logreg.svg"), F_OK), 0);
     ck_assert_int_eq(access(mt_path(dir, "regression_linreg.svg"), F_OK), 0);
     free(out), free(err);
