@@ -61,7 +61,7 @@ static int eval_plot(const cli_args *a, loaded *l, const char *path)
 {
     nb_model *m = l->model;
     nb_tensor *yt = nb_model_target(m, l->ctx, l->ds), *yp = yt ? nb_model_predict(m, l->ctx, l->ds) : NULL;
-    if (!yp) return cli_lib_error(a->cmd, CLI_FAIL, NULL);
+    if (!yp) return cli_lib_error(a->cmd, CLI_FAIL, "%s", cli_get(a, "data"));
     const char **classes = malloc(((size_t)nb_model_nclasses(m) + 1) * sizeof *classes);
     for (int64_t k = 0; classes && k < nb_model_nclasses(m); k++) classes[k] = nb_model_class_name(m, k);
     char title[256];
@@ -88,7 +88,8 @@ int cli_eval(int argc, char **argv)
     if (status == CLI_OK) status = load(&a, &l, true);
     nb_scores s;
     nb_tensor *cm = NULL;
-    if (status == CLI_OK && nb_model_evaluate(l.model, l.ctx, l.ds, &s, &cm) < 0) status = cli_lib_error(a.cmd, CLI_FAIL, NULL);
+    if (status == CLI_OK && nb_model_evaluate(l.model, l.ctx, l.ds, &s, &cm) < 0)
+        status = cli_lib_error(a.cmd, CLI_FAIL, "%s", cli_get(&a, "data"));
     if (status == CLI_OK) {
         printf("%s on %s: %lld rows\n", nb_model_get_type(l.model)->name, cli_basename(cli_get(&a, "data")),
                (long long)nb_dataset_nrows(l.ds));
@@ -145,9 +146,10 @@ int cli_predict(int argc, char **argv)
     preds p = {l.model, NULL, NULL};
     if (status == CLI_OK && cli_flag(&a, "proba") && !nb_model_nclasses(l.model))
         status = cli_error(a.cmd, CLI_USAGE, "--proba: %s is not a classifier", nb_model_get_type(l.model)->name);
-    if (status == CLI_OK && !(p.y = nb_model_predict(l.model, l.ctx, l.ds))) status = cli_lib_error(a.cmd, CLI_FAIL, NULL);
+    if (status == CLI_OK && !(p.y = nb_model_predict(l.model, l.ctx, l.ds)))
+        status = cli_lib_error(a.cmd, CLI_FAIL, "%s", cli_get(&a, "data"));
     if (status == CLI_OK && cli_flag(&a, "proba") && !(p.proba = nb_model_predict_proba(l.model, l.ctx, l.ds)))
-        status = cli_lib_error(a.cmd, CLI_FAIL, "--proba");
+        status = cli_lib_error(a.cmd, CLI_FAIL, "%s: --proba", cli_get(&a, "data"));
     const char *out = cli_get(&a, "out");
     if (status == CLI_OK && out && cli_write_file(a.cmd, out, write_preds, &p) < 0) status = CLI_FAIL;
     if (status == CLI_OK && !out && (write_preds(stdout, &p) < 0 || fflush(stdout) != 0))

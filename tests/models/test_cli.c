@@ -191,7 +191,7 @@ START_TEST(cli_errors)
         {2, "nabla train: test_vi learns in an environment: give --env NAME", {"train", "--model", "test_vi", "--plugin-path", TEST_PLUGIN_DIR}},
         {2, "nabla train: --env: no environment 'maze' (known: corridor)", {"train", "--model", "test_vi", "--plugin-path", TEST_PLUGIN_DIR, "--env", "maze"}},
         {1, "nabla predict: nb_safetensors_load: cannot open /no/model.safetensors", {"predict", "--model", "/no/model.safetensors", "--data", PASSENGERS}},
-        {1, "nb_model_predict: column 'Survived' is missing from the data (linreg was trained on 7 input columns)", {"predict", "--model", model, "--data", noage}},
+        {1, "/noage.csv: nb_model_predict: column 'Survived' is missing from the data (linreg was trained on 7 input columns)", {"predict", "--model", model, "--data", noage}},
         {2, "nabla predict: --proba: linreg is not a classifier", {"predict", "--model", model, "--data", PASSENGERS, "--proba"}},
         {1, "nabla eval: noage.csv has no column 'Fare', the model's target", {"eval", "--model", model, "--data", noage}},
         {2, "nabla info: no model type 'nosuch'", {"info", "nosuch"}},
