@@ -5,17 +5,21 @@
  * folder. Every path is made absolute with realpath() before dlopen, so the
  * dynamic loader never searches on its own, and the current directory is
  * never looked at unless someone names it. A file or folder that other users
- * can write to is refused: whoever can write it could run code in us. */
+ * can write to (through its owner, its group or the world bits) is refused:
+ * whoever can write it could run code in us. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "internal.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef const nb_plugin_desc *(*entry_fn)(void);
 
@@ -26,13 +30,36 @@ static bool already_loaded(const nb_registry *r, const char *path)
     return false;
 }
 
-/* 0 when st's mode is safe, else a note. */
+/* Whether gid is uid's own private group: the user's primary group, named
+ * as the user, with no other members listed (Debian gives each user one and
+ * a umask of 002, so the files of a user's own build are group-writable). */
+static bool private_group(uid_t uid, gid_t gid)
+{
+    char pbuf[4096], gbuf[16384];
+    struct passwd pw, *p = NULL;
+    struct group gr, *g = NULL;
+    if (getpwuid_r(uid, &pw, pbuf, sizeof pbuf, &p) != 0 || !p) return false;
+    if (getgrgid_r(gid, &gr, gbuf, sizeof gbuf, &g) != 0 || !g) return false;
+    return p->pw_gid == gid && !strcmp(g->gr_name, p->pw_name) && (!g->gr_mem || !g->gr_mem[0]);
+}
+
+/* 0 when only we (or root) can change what st describes, else a note: it
+ * must belong to us or to root, and be writable by no one else, by neither
+ * its group (unless that is its owner's private group) nor the world. */
 static int writable_by_others(nb_registry *r, const char *path, const struct stat *st, const char *what)
 {
-    if (!(st->st_mode & S_IWOTH)) return 0;
-    nb__registry_note(r, NB_NOTE_REFUSED, path, "%s is writable by other users (mode %03o): refusing to "
-                      "load code from it", what, (unsigned)(st->st_mode & 0777));
-    return 1;
+    unsigned mode = (unsigned)(st->st_mode & 0777);
+    const char *refusal = "refusing to load code from it";
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        return nb__registry_note(r, NB_NOTE_REFUSED, path, "%s belongs to another user (uid %u): %s", what,
+                                 (unsigned)st->st_uid, refusal), 1;
+    if (st->st_mode & S_IWOTH)
+        return nb__registry_note(r, NB_NOTE_REFUSED, path, "%s is writable by other users (mode %03o): %s", what,
+                                 mode, refusal), 1;
+    if ((st->st_mode & S_IWGRP) && !private_group(st->st_uid, st->st_gid))
+        return nb__registry_note(r, NB_NOTE_REFUSED, path, "%s is writable by its group (gid %u, mode %03o): %s",
+                                 what, (unsigned)st->st_gid, mode, refusal), 1;
+    return 0;
 }
 
 /* Refusal of an opened file; closes the handle. Returns 0 (or -1 on OOM). */

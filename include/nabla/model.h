@@ -364,8 +364,11 @@ typedef struct nb_plugin_desc {
  * and not kept. A file is refused, with a note naming it and the reason (and
  * dlerror()'s text), when it is not a shared object, lacks the entry symbol,
  * has the wrong magic or ABI, describes itself badly, reuses a model-type or
- * environment name already taken, or when it or its folder is writable by
- * other users. Refusals never stop the other files from loading. */
+ * environment name already taken, or when it or its folder can be changed by
+ * another user: it belongs to someone other than us or root, or is writable
+ * by the world or by its group (unless that group is its owner's private
+ * group, as Debian gives each user). Refusals never stop the other files
+ * from loading. */
 typedef struct nb_registry nb_registry;
 
 typedef enum nb_note_kind { NB_NOTE_REFUSED = 1, NB_NOTE_SHADOWED } nb_note_kind;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The note about a file whose name ends with `file`, or NULL. */
 static const nb_registry_note *note_for(const nb_registry *r, const char *file)
@@ -121,6 +122,23 @@ START_TEST(registry_unsafe_and_bad_files)
     ck_assert_int_ge(nb_registry_load(r, (const char *[]){"/no/such/folder"}, 1), 0);
     expect_note(r, "/no/such/folder", NB_NOTE_REFUSED, "no such file or folder");
     nb_registry_free(r);
+
+    /* group-writable in a shared group, or owned by someone else: refused
+     * (only root can hand a file to another group or user, as CI runs) */
+    if (geteuid() == 0) {
+        ck_assert_int_eq(chown(plug, (uid_t)-1, 100), 0); /* Debian's "users" */
+        chmod(plug, 0664);
+        r = nb_registry_new();
+        ck_assert_int_eq(nb_registry_load_path(r, plug), 0);
+        expect_note(r, "/testplug.so", NB_NOTE_REFUSED, "the file is writable by its group (gid 100, mode 664)");
+        nb_registry_free(r);
+        chmod(plug, 0644);
+        ck_assert_int_eq(chown(plug, 65534, (gid_t)-1), 0); /* nobody */
+        r = nb_registry_new();
+        ck_assert_int_eq(nb_registry_load_path(r, plug), 0);
+        expect_note(r, "/testplug.so", NB_NOTE_REFUSED, "the file belongs to another user (uid 65534)");
+        nb_registry_free(r);
+    }
     mt_rmdir(dir);
     free(dir);
 }
