@@ -224,19 +224,32 @@ nb_tensor *nb_empty_like(nb_ctx *ctx, const nb_tensor *t)
     return nb__alloc(__func__, ctx, t->dtype, t->ndim, t->shape);
 }
 
-/* Whether arange's n values, start to start + (n - 1) step, fit an integer
- * dtype: they would be stored saturated. */
+/* Whether the values from a to b (either order) fit dtype; values past an
+ * integer dtype's range would be stored saturated. */
+static bool range_fits(nb_dtype dtype, double a, double b)
+{
+    if (dtype != NB_I32 && dtype != NB_I64) return true;
+    double lo = fmin(a, b), hi = fmax(a, b);
+    double min = dtype == NB_I32 ? INT32_MIN : -0x1p63, max = dtype == NB_I32 ? INT32_MAX : 0x1p63;
+    return lo >= min && (dtype == NB_I32 ? hi <= max : hi < max);
+}
+
+/* The range of an integer dtype, for messages. */
+static void int_range(nb_dtype dtype, double *min, double *max)
+{
+    *min = dtype == NB_I32 ? INT32_MIN : -0x1p63;
+    *max = dtype == NB_I32 ? INT32_MAX : (double)INT64_MAX;
+}
+
+/* Whether arange's n values, start to start + (n - 1) step, fit the dtype. */
 static int check_arange_fits(nb_dtype dtype, double start, double stop, double step, int64_t n)
 {
-    if (n == 0 || (dtype != NB_I32 && dtype != NB_I64)) return 0;
-    double last = start + (double)(n - 1) * step;
-    double lo = fmin(start, last), hi = fmax(start, last);
-    double min = dtype == NB_I32 ? INT32_MIN : -0x1p63, max = dtype == NB_I32 ? INT32_MAX : 0x1p63;
-    if (lo >= min && (dtype == NB_I32 ? hi <= max : hi < max)) return 0;
+    double last = start + (double)(n - 1) * step, min, max;
+    if (n == 0 || range_fits(dtype, start, last)) return 0;
+    int_range(dtype, &min, &max);
     nb__error("nb_arange: the values of [%g, %g) by %g run from %.15g to %.15g, past what %s holds "
               "[%.15g, %.15g]",
-              start, stop, step, start, last, nb_dtype_name(dtype), min,
-              dtype == NB_I32 ? max : (double)INT64_MAX);
+              start, stop, step, start, last, nb_dtype_name(dtype), min, max);
     return -1;
 }
 
@@ -270,6 +283,13 @@ nb_tensor *nb_linspace(nb_ctx *ctx, nb_dtype dtype, double start, double stop, i
     if (n < 0 || !isfinite(start) || !isfinite(stop)) {
         nb__error("nb_linspace: need finite ends and n >= 0, got (%g, %g, %lld)", start, stop,
                   (long long)n);
+        return NULL;
+    }
+    if (n > 0 && !range_fits(dtype, start, n > 1 ? stop : start)) {
+        double min, max;
+        int_range(dtype, &min, &max);
+        nb__error("nb_linspace: the values from %.15g to %.15g are past what %s holds [%.15g, %.15g]", start,
+                  stop, nb_dtype_name(dtype), min, max);
         return NULL;
     }
     nb_tensor *t = nb__alloc(__func__, ctx, dtype, 1, &n);

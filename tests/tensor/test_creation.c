@@ -146,6 +146,14 @@ START_TEST(arange_refuses_values_its_dtype_cannot_hold)
     CK_VALUES(nb_arange(ctx, NB_I64, 0, 3e9, 1e9), 0, 0, 1e9, 2e9);
     CK_VALUES(nb_arange(ctx, NB_F64, 0, 3e9, 1e9), 0, 0, 1e9, 2e9);
     CK_SHAPE(nb_arange(ctx, NB_I32, 3e9, 0, 1), 0); /* empty: no values to hold */
+    /* linspace too: its ends bound its values */
+    ck_assert_error_is(nb_linspace(ctx, NB_I32, 0, 3e9, 4),
+                       "nb_linspace: the values from 0 to 3000000000 are past what i32 holds [-2147483648, 2147483647]");
+    ck_assert_error_is(nb_linspace(ctx, NB_I64, -1e19, 0, 2),
+                       "nb_linspace: the values from -1e+19 to 0 are past what i64 holds [-9.22337203685478e+18, 9.22337203685478e+18]");
+    CK_VALUES(nb_linspace(ctx, NB_I32, -2147483648.0, 2147483647.0, 2), 0, -2147483648.0, 2147483647);
+    CK_VALUES(nb_linspace(ctx, NB_I32, 0, 3e9, 1), 0, 0); /* one value: start alone */
+    CK_SHAPE(nb_linspace(ctx, NB_I32, 0, 3e9, 0), 0);
     nb_ctx_free(ctx);
 }
 END_TEST
