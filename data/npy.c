@@ -168,19 +168,21 @@ static void swap_bytes(unsigned char *p, size_t count, size_t size)
         }
 }
 
-/* Fortran order to C order: element at C index (i0..in-1) sits at offset
- * sum_d i_d * prod_{e<d} shape_e in the file. */
-static void fortran_to_c(unsigned char *dst, const unsigned char *src, const npy_header *h,
-                         size_t count, size_t size)
+/* Between Fortran and C order: the element at C index (i0..in-1), the k-th
+ * in C order, sits at offset sum_d i_d prod_{e<d} shape_e in Fortran order.
+ * to_fortran false reads a Fortran buffer into C order, true the reverse. */
+static void reorder(unsigned char *dst, const unsigned char *src, int ndim, const int64_t *shape,
+                    size_t count, size_t size, bool to_fortran)
 {
     int64_t idx[NB_MAX_DIMS] = {0}, fstride[NB_MAX_DIMS];
     int64_t s = 1;
-    for (int d = 0; d < h->ndim; d++) fstride[d] = s, s *= h->shape[d];
+    for (int d = 0; d < ndim; d++) fstride[d] = s, s *= shape[d];
     for (size_t k = 0; k < count; k++) {
         int64_t off = 0;
-        for (int d = 0; d < h->ndim; d++) off += idx[d] * fstride[d];
-        memcpy(dst + k * size, src + (size_t)off * size, size);
-        for (int d = h->ndim - 1; d >= 0 && ++idx[d] == h->shape[d]; d--) idx[d] = 0;
+        for (int d = 0; d < ndim; d++) off += idx[d] * fstride[d];
+        if (to_fortran) memcpy(dst + (size_t)off * size, src + k * size, size);
+        else memcpy(dst + k * size, src + (size_t)off * size, size);
+        for (int d = ndim - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
     }
 }
 
@@ -233,7 +235,7 @@ nb_tensor *nb_npy_read_buffer(nb_ctx *ctx, const void *data, size_t len, const c
     nb_tensor *t = nb_empty(ctx, dtype, h.ndim, h.shape);
     if (!t) return NULL;
     unsigned char *out = nb_data(t);
-    if (h.fortran && h.ndim > 1) fortran_to_c(out, p + body, &h, count, size);
+    if (h.fortran && h.ndim > 1) reorder(out, p + body, h.ndim, h.shape, count, size, false);
     else if (count) memcpy(out, p + body, count * size);
     if (swap) swap_bytes(out, count, size);
     if (dtype == NB_BOOL)
@@ -275,6 +277,7 @@ done:
 
 typedef struct npy_out {
     const nb_tensor *t;
+    nb_npy_write_options opts;
     unsigned char *data;
     size_t nbytes;
 } npy_out;
@@ -282,7 +285,8 @@ typedef struct npy_out {
 static int write_npy(FILE *f, void *arg)
 {
     const npy_out *o = arg;
-    static const char *const descr[] = {"|b1", "<i4", "<i8", "<f4", "<f8"};
+    static const char *const descr[2][5] = {{"|b1", "<i4", "<i8", "<f4", "<f8"},
+                                            {"|b1", ">i4", ">i8", ">f4", ">f8"}};
     char shape[NB_MAX_DIMS * 24 + 4] = "(", head[512];
     size_t sl = 1;
     for (int d = 0; d < o->t->ndim; d++)
@@ -290,8 +294,8 @@ static int write_npy(FILE *f, void *arg)
                                o->t->ndim == 1 || d + 1 < o->t->ndim ? ", " : "");
     if (o->t->ndim == 1) sl -= 1; /* "(3,)" */
     snprintf(shape + sl, sizeof shape - sl, ")");
-    int hl = snprintf(head, sizeof head, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
-                      descr[o->t->dtype], shape);
+    int hl = snprintf(head, sizeof head, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }",
+                      descr[o->opts.big_endian][o->t->dtype], o->opts.fortran_order ? "True" : "False", shape);
     /* Pad with spaces so the data starts on a 64-byte boundary, as numpy does. */
     int total = 10 + hl + 1, pad = (64 - total % 64) % 64;
     unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
@@ -309,19 +313,35 @@ fail:
 
 int nb_npy_write(const char *path, const nb_tensor *t)
 {
+    return nb_npy_write_ex(path, t, NULL);
+}
+
+/* t's elements in the file's order: C or Fortran, the file's byte order. */
+static unsigned char *file_order_data(const nb_tensor *t, const nb_npy_write_options *o, size_t nbytes)
+{
+    size_t count = (size_t)nb_numel(t), size = nb_dtype_size(t->dtype);
+    unsigned char *c = malloc(nbytes ? nbytes : 1), *out = c;
+    if (c && nb_copy_to(t, c, nbytes) != 0) return free(c), NULL;
+    if (c && o->fortran_order && t->ndim > 1) {
+        out = malloc(nbytes ? nbytes : 1);
+        if (out) reorder(out, c, t->ndim, t->shape, count, size, true);
+        free(c);
+    }
+    if (out && o->big_endian == host_little()) swap_bytes(out, count, size);
+    if (!out) nb__error("nb_npy_write: out of memory");
+    return out;
+}
+
+int nb_npy_write_ex(const char *path, const nb_tensor *t, const nb_npy_write_options *opts)
+{
     if (!path || !t) {
         nb__error("nb_npy_write: NULL argument");
         return -1;
     }
-    npy_out o = {.t = t, .nbytes = (size_t)nb_numel(t) * nb_dtype_size(t->dtype)};
-    o.data = malloc(o.nbytes ? o.nbytes : 1);
-    if (!o.data) {
-        nb__error("nb_npy_write: out of memory");
-        return -1;
-    }
-    int rc = nb_copy_to(t, o.data, o.nbytes);
-    if (rc == 0 && !host_little()) swap_bytes(o.data, (size_t)nb_numel(t), nb_dtype_size(t->dtype));
-    if (rc == 0) rc = nb__write_atomic(path, "nb_npy_write", write_npy, &o);
+    npy_out o = {.t = t, .opts = opts ? *opts : (nb_npy_write_options){0},
+                 .nbytes = (size_t)nb_numel(t) * nb_dtype_size(t->dtype)};
+    if (!(o.data = file_order_data(t, &o.opts, o.nbytes))) return -1;
+    int rc = nb__write_atomic(path, "nb_npy_write", write_npy, &o);
     free(o.data);
     return rc;
 }

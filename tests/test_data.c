@@ -623,6 +623,38 @@ START_TEST(npy_write_read)
 }
 END_TEST
 
+/* Written in each layout, a fixture read back comes out byte for byte as
+ * NumPy wrote it (the fixtures are NumPy's own files). */
+START_TEST(npy_write_layouts_match_numpy)
+{
+    static const struct {
+        const char *file;
+        nb_npy_write_options o;
+    } cases[] = {
+        {"f4_c.npy", {false, false}},
+        {"f8_be_fortran.npy", {true, true}},
+        {"i4_3d_fortran.npy", {false, true}},
+        {"i8_be.npy", {true, false}},
+        {"b1.npy", {false, false}},
+        {"f8_scalar.npy", {false, false}},
+    };
+    nb_ctx *ctx = nb_ctx_new();
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        nb_tensor *t = nb_npy_read(ctx, fixture(cases[k].file));
+        ck_assert_ptr_nonnull(t);
+        ck_assert_int_eq(nb_npy_write_ex(tmp_path("w.npy"), t, &cases[k].o), 0);
+        size_t want_len, got_len;
+        char want[4096]; /* slurp's buffer is reused by the next call */
+        memcpy(want, slurp(fixture(cases[k].file), &want_len), sizeof want);
+        ck_assert_uint_lt(want_len, sizeof want);
+        const char *got = slurp(tmp_path("w.npy"), &got_len);
+        ck_assert_msg(got_len == want_len && !memcmp(got, want, want_len), "%s: not the bytes NumPy wrote",
+                      cases[k].file);
+    }
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(npy_bad_input)
 {
     nb_ctx *ctx = nb_ctx_new();
@@ -1308,6 +1340,7 @@ static Suite *data_suite(void)
     tcase_add_test(bin, idx_fashion_mnist);
     tcase_add_test(bin, npy_numpy_files);
     tcase_add_test(bin, npy_write_read);
+    tcase_add_test(bin, npy_write_layouts_match_numpy);
     tcase_add_test(bin, npy_bad_input);
     suite_add_tcase(s, bin);
     TCase *ds = tcase_create("dataset");

@@ -195,6 +195,13 @@ nb_tensor *nb_npy_read(nb_ctx *ctx, const char *path);
 nb_tensor *nb_npy_read_buffer(nb_ctx *ctx, const void *data, size_t len, const char *name);
 /* Writes version 1.0, little-endian, C order; atomically (temp + rename). */
 int nb_npy_write(const char *path, const nb_tensor *t);
+/* The same in a chosen layout: big-endian ('>f8') and/or Fortran order
+ * (column-major data, 'fortran_order': True), as NumPy writes them. */
+typedef struct nb_npy_write_options {
+    bool big_endian;
+    bool fortran_order;
+} nb_npy_write_options;
+int nb_npy_write_ex(const char *path, const nb_tensor *t, const nb_npy_write_options *opts);
 
 /* ------------------------------------------------------------------ */
 /* Preprocessing pipelines                                             */
