@@ -76,7 +76,7 @@ static int parse_delimiter(const cli_args *a, const char *v, bool quoting, char 
 static bool is_tsv(const char *path)
 {
     size_t n = strlen(path);
-    return (n >= 4 && !strcmp(path + n - 4, ".tsv")) || (n >= 4 && !strcmp(path + n - 4, ".tab"));
+    return n >= 4 && (!strcmp(path + n - 4, ".tsv") || !strcmp(path + n - 4, ".tab"));
 }
 
 /* --na "NA,-,": the tokens, empty ones kept (an empty item is the empty
@@ -109,11 +109,13 @@ static int csv_setup(const cli_args *a, const char *path, cli_csv *s)
     return status;
 }
 
-/* The library's message, with the option that fixes a stray quote named. */
+/* The library's message, with the option that fixes a stray quote named:
+ * "... (or turn quoting off)" becomes "... (or turn quoting off: --no-quoting)". */
 static int read_error(const cli_args *a)
 {
-    if (strstr(nb_last_error(), "stray quote"))
-        return cli_error(a->cmd, CLI_FAIL, "%s; --no-quoting turns it off", nb_last_error());
+    const char *msg = nb_last_error(), *hint = strstr(msg, "(or turn quoting off)");
+    if (hint && !hint[strlen("(or turn quoting off)")])
+        return cli_error(a->cmd, CLI_FAIL, "%.*s(or turn quoting off: --no-quoting)", (int)(hint - msg), msg);
     return cli_lib_error(a->cmd, CLI_FAIL, NULL);
 }
 

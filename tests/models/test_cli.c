@@ -186,7 +186,7 @@ START_TEST(cli_errors)
         {2, "nabla train: --delimiter '': expected one character",
          {"train", "--model", "logreg", "--data", PASSENGERS, "--target", "Survived", "--delimiter", ""}},
         {2, "nabla predict: --delimiter '\"': a quote needs --no-quoting", {"predict", "--model", model, "--data", PASSENGERS, "--delimiter", "\""}},
-        {1, "bad_stray_quote.csv:3:2: stray quote: a quoted field must be wrapped whole, with quotes inside it doubled (or turn quoting off); --no-quoting turns it off",
+        {1, "bad_stray_quote.csv:3:2: stray quote: a quoted field must be wrapped whole, with quotes inside it doubled (or turn quoting off: --no-quoting)",
          {"describe", FIXTURES "/bad_stray_quote.csv"}},
         {2, "nabla train: test_vi learns in an environment: give --env NAME", {"train", "--model", "test_vi", "--plugin-path", TEST_PLUGIN_DIR}},
         {2, "nabla train: --env: no environment 'maze' (known: corridor)", {"train", "--model", "test_vi", "--plugin-path", TEST_PLUGIN_DIR, "--env", "maze"}},
