@@ -70,7 +70,6 @@ static int eval_plot(const cli_args *a, loaded *l, const char *path)
                        .nclasses = nb_model_nclasses(m), .classes = classes};
     int rc = classes ? cli_plot_write(a->cmd, path, &d) : -1;
     free(classes);
-    if (rc == 0) printf("wrote the plot to %s\n", path);
     return rc < 0 ? CLI_FAIL : CLI_OK;
 }
 
@@ -90,13 +89,14 @@ int cli_eval(int argc, char **argv)
     nb_tensor *cm = NULL;
     if (status == CLI_OK && nb_model_evaluate(l.model, l.ctx, l.ds, &s, &cm) < 0)
         status = cli_lib_error(a.cmd, CLI_FAIL, "%s", cli_get(&a, "data"));
+    const char *plot = cli_get(&a, "plot");
+    if (status == CLI_OK && plot) status = eval_plot(&a, &l, plot); /* before any output: it can fail */
     if (status == CLI_OK) {
         printf("%s on %s: %lld rows\n", nb_model_get_type(l.model)->name, cli_basename(cli_get(&a, "data")),
                (long long)nb_dataset_nrows(l.ds));
         cli_print_scores(stdout, nb_model_get_type(l.model)->task, (const nb_scores *[]){&s}, (const char *[]){"value"}, 1);
         if (cm) printf("\n"), cli_print_confusion(stdout, l.model, cm);
-        const char *plot = cli_get(&a, "plot");
-        if (plot) status = eval_plot(&a, &l, plot);
+        if (plot) printf("wrote the plot to %s\n", plot);
     }
     unload(&l);
     return status;

@@ -114,6 +114,13 @@ START_TEST(cli_save_predict_eval_info)
     ck_assert_contains(out, "logreg on passengers.csv: 160 rows");
     ck_assert_contains(out, "roc_auc");
     free(out), free(err);
+    char eplot[4096];
+    snprintf(eplot, sizeof eplot, "%s/eval.svg", dir);
+    rc = MT_NABLA(&out, &err, "eval", "--model", model, "--data", PASSENGERS, "--plot", eplot);
+    ck_assert_msg(rc == 0, "status %d: %s", rc, err);
+    ck_assert_contains(out, "wrote the plot to");
+    ck_assert_int_eq(access(eplot, F_OK), 0);
+    free(out), free(err);
     rc = MT_NABLA(&out, &err, "info", model);
     ck_assert_int_eq(rc, 0);
     ck_assert_contains(out, "plugin          logreg");
