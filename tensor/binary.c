@@ -360,13 +360,38 @@ nb_tensor *nb_rdiv_scalar(nb_ctx *ctx, nb_tensor *a, double s) { return with_sca
 
 /* ---- where ---------------------------------------------------------------- */
 
+/* Each element is picked with a mask, (a & m) | (b & ~m) with m all ones
+ * where cond holds, rather than a branch: a mask's pattern is data the branch
+ * predictor cannot learn, and the select form vectorises. Both values are
+ * read (they always exist), and the bits are copied, NaN payloads included.
+ * Contiguous rows, with b or a possibly one broadcast value, get their own
+ * loops, whose constant strides the compiler vectorises. */
 #define WHERE_ROW(T)                                                                    \
+    static inline T select_##T(uint8_t c, T a, T b)                                     \
+    {                                                                                   \
+        T m = (T)0 - (T)(c != 0);                                                       \
+        return (T)((a & m) | (b & (T)~m));                                              \
+    }                                                                                   \
     static void where_##T(int64_t n, char *const *p, const int64_t *s, void *arg)       \
     {                                                                                   \
         (void)arg;                                                                      \
-        for (int64_t i = 0; i < n; i++) {                                               \
-            const char *src = p[1][i * s[1]] ? p[2] + i * s[2] : p[3] + i * s[3];       \
-            *(T *)(p[0] + i * s[0]) = *(const T *)src;                                  \
+        const int64_t es = (int64_t)sizeof(T);                                          \
+        T *restrict o = (T *)p[0];                                                      \
+        const uint8_t *restrict c = (const uint8_t *)p[1];                              \
+        const T *restrict a = (const T *)p[2], *restrict b = (const T *)p[3];           \
+        if (s[0] == es && s[1] == 1 && s[2] == es && s[3] == es) {                      \
+            for (int64_t i = 0; i < n; i++) o[i] = select_##T(c[i], a[i], b[i]);        \
+        } else if (s[0] == es && s[1] == 1 && s[2] == es && s[3] == 0) {                \
+            T bv = *b;                                                                  \
+            for (int64_t i = 0; i < n; i++) o[i] = select_##T(c[i], a[i], bv);          \
+        } else if (s[0] == es && s[1] == 1 && s[2] == 0 && s[3] == es) {                \
+            T av = *a;                                                                  \
+            for (int64_t i = 0; i < n; i++) o[i] = select_##T(c[i], av, b[i]);          \
+        } else {                                                                        \
+            for (int64_t i = 0; i < n; i++)                                             \
+                *(T *)(p[0] + i * s[0]) = select_##T(*(const uint8_t *)(p[1] + i * s[1]), \
+                                                     *(const T *)(p[2] + i * s[2]),     \
+                                                     *(const T *)(p[3] + i * s[3]));    \
         }                                                                               \
     }
 WHERE_ROW(uint8_t)

@@ -406,6 +406,37 @@ START_TEST(where_values_and_promotion)
 }
 END_TEST
 
+/* The contiguous rows (a and b arrays, or one of them a broadcast value)
+ * run their own select loops: checked element by element against the
+ * definition, bit for bit (a NaN's payload is copied, not recomputed). */
+START_TEST(where_contiguous_rows_select_bit_for_bit)
+{
+    nb_ctx *ctx = nb_ctx_new();
+    nb_rng rng;
+    nb_rng_seed(&rng, 35);
+    enum { N = 1003 };
+    nb_tensor *c = nb_lt(ctx, nb_rand_uniform(ctx, &rng, NB_F32, NB_SHAPE(N), 0, 1), nb_scalar(ctx, NB_F32, 0.5));
+    for (int d = 0; d < 2; d++) {
+        nb_dtype dt = d ? NB_F64 : NB_F32;
+        nb_tensor *a = nb_rand_normal(ctx, &rng, dt, NB_SHAPE(N), 0, 1), *b = nb_rand_normal(ctx, &rng, dt, NB_SHAPE(N), 0, 1);
+        nb_set(a, (int64_t[]){7}, NAN);
+        nb_tensor *sa = nb_scalar(ctx, dt, 2.5), *sb = nb_scalar(ctx, dt, -1);
+        nb_tensor *pairs[3][2] = {{a, b}, {a, sb}, {sa, b}};
+        for (int k = 0; k < 3; k++) {
+            nb_tensor *y = nb_where(ctx, c, pairs[k][0], pairs[k][1]);
+            ck_assert_ptr_nonnull(y);
+            size_t es = nb_dtype_size(dt);
+            for (int64_t i = 0; i < N; i++) {
+                const nb_tensor *src = nb_get(c, (int64_t[]){i}) != 0 ? pairs[k][0] : pairs[k][1];
+                int64_t at = nb_numel(src) == 1 ? 0 : i;
+                ck_assert_int_eq(memcmp((char *)nb_data(y) + i * (int64_t)es, (char *)nb_data(src) + at * (int64_t)es, es), 0);
+            }
+        }
+    }
+    nb_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(where_matches_reference_with_broadcasting)
 {
     nb_ctx *ctx = nb_ctx_new();
@@ -515,6 +546,7 @@ TCase *tcase_binary(void)
     tcase_add_test(tc, scalar_ops_on_views_and_scalars);
     tcase_add_test(tc, where_values_and_promotion);
     tcase_add_test(tc, where_matches_reference_with_broadcasting);
+    tcase_add_test(tc, where_contiguous_rows_select_bit_for_bit);
     tcase_add_test(tc, binary_errors_name_op_and_shapes);
     tcase_add_test(tc, scalar_ops_errors);
     tcase_add_test(tc, binary_null_keeps_first_error);
