@@ -95,7 +95,7 @@ UNARY_RULE(sin, nb_mul(ctx, g, nb_cos(ctx, X)))
 UNARY_RULE(cos, nb_neg(ctx, nb_mul(ctx, g, nb_sin(ctx, X))))
 UNARY_RULE(tanh, nb_mul(ctx, g, nb_rsub_scalar(ctx, nb_mul(ctx, Y, Y), 1)))     /* 1 - y^2 */
 UNARY_RULE(sigmoid, nb_mul(ctx, g, nb_mul(ctx, Y, nb_rsub_scalar(ctx, Y, 1))))  /* y (1 - y) */
-UNARY_RULE(relu, nb_mul(ctx, g, nb_gt(ctx, X, ZERO(X))))
+UNARY_RULE(relu, nb_where(ctx, nb_gt(ctx, X, ZERO(X)), g, ZERO(g))) /* 0, not g 0, where x <= 0 */
 UNARY_RULE(softplus, nb_mul(ctx, g, nb_sigmoid(ctx, X)))
 UNARY_RULE(sign, nb_zeros_like(ctx, g))                                         /* flat almost everywhere */
 /* d erf(x) / dx = 2 / sqrt(pi) exp(-x^2) */

@@ -270,6 +270,20 @@ START_TEST(max_and_min_route_ties)
 END_TEST
 
 /* prod's gradient with zeros: the product of the others. */
+/* Where x <= 0, relu passes no gradient at all: 0 even for an infinite or
+ * NaN incoming gradient (PyTorch's threshold_backward gives [0, 3, 0] here),
+ * not g * 0, which would be NaN. */
+START_TEST(relu_gradient_is_zero_where_x_is_not_positive)
+{
+    nb_ctx *c = nb_ctx_new();
+    nb_tensor *x = LEAF(c, (3), -1, 2, 0);
+    nb_backward_opts o = {.grad_output = nb_from_data(c, NB_F64, NB_SHAPE(3), (double[]){INFINITY, 3, NAN})};
+    ck_assert_int_eq(nb_backward_ex(nb_relu(c, x), &o), 0);
+    CK_VALUES(nb_grad(x), 0, 0, 3, 0);
+    nb_ctx_free(c);
+}
+END_TEST
+
 START_TEST(prod_gradient_with_zeros)
 {
     nb_ctx *c = nb_ctx_new();
@@ -358,6 +372,7 @@ TCase *tcase_engine(void)
     tcase_add_test(tc, non_scalar_outputs_take_a_gradient);
     tcase_add_test(tc, requires_grad_rules_and_retained_grads);
     tcase_add_test(tc, max_and_min_route_ties);
+    tcase_add_test(tc, relu_gradient_is_zero_where_x_is_not_positive);
     tcase_add_test(tc, prod_gradient_with_zeros);
     tcase_add_test(tc, million_node_chain);
     tcase_add_test(tc, ten_thousand_steps_keep_the_arena_flat);
