@@ -126,7 +126,7 @@ static int clamp_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_ten
     const nb__scalar_attrs *a = nb_node_attrs(node);
     nb_tensor *inside = nb_mul(ctx, nb_ge(ctx, X, nb_scalar(ctx, NB_F64, a->a)),
                                nb_le(ctx, X, nb_scalar(ctx, NB_F64, a->b)));
-    return (gin[0] = nb_mul(ctx, g, inside)) ? 0 : -1;
+    return (gin[0] = nb_where(ctx, inside, g, ZERO(g))) ? 0 : -1; /* 0 outside, even for inf g */
 }
 
 /* d x^p / dx = p x^(p-1) */

@@ -272,7 +272,7 @@ END_TEST
 /* prod's gradient with zeros: the product of the others. */
 /* Where x <= 0, relu passes no gradient at all: 0 even for an infinite or
  * NaN incoming gradient (PyTorch's threshold_backward gives [0, 3, 0] here),
- * not g * 0, which would be NaN. */
+ * not g * 0, which would be NaN; the same for clamp outside its bounds. */
 START_TEST(relu_gradient_is_zero_where_x_is_not_positive)
 {
     nb_ctx *c = nb_ctx_new();
@@ -280,6 +280,10 @@ START_TEST(relu_gradient_is_zero_where_x_is_not_positive)
     nb_backward_opts o = {.grad_output = nb_from_data(c, NB_F64, NB_SHAPE(3), (double[]){INFINITY, 3, NAN})};
     ck_assert_int_eq(nb_backward_ex(nb_relu(c, x), &o), 0);
     CK_VALUES(nb_grad(x), 0, 0, 3, 0);
+    /* clamp too, outside its bounds (PyTorch: [0, 3, 0]) */
+    nb_tensor *z = LEAF(c, (3), -5, 0.5, 5);
+    ck_assert_int_eq(nb_backward_ex(nb_clamp(c, z, -1, 1), &o), 0);
+    CK_VALUES(nb_grad(z), 0, 0, 3, 0);
     nb_ctx_free(c);
 }
 END_TEST
