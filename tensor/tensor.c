@@ -224,21 +224,21 @@ nb_tensor *nb_empty_like(nb_ctx *ctx, const nb_tensor *t)
     return nb__alloc(__func__, ctx, t->dtype, t->ndim, t->shape);
 }
 
+/* The range of an integer dtype (INT64_MAX rounds up to 2^63 in a double). */
+static void int_range(nb_dtype dtype, double *min, double *max)
+{
+    *min = dtype == NB_I32 ? INT32_MIN : -0x1p63;
+    *max = dtype == NB_I32 ? INT32_MAX : (double)INT64_MAX;
+}
+
 /* Whether the values from a to b (either order) fit dtype; values past an
  * integer dtype's range would be stored saturated. */
 static bool range_fits(nb_dtype dtype, double a, double b)
 {
     if (dtype != NB_I32 && dtype != NB_I64) return true;
-    double lo = fmin(a, b), hi = fmax(a, b);
-    double min = dtype == NB_I32 ? INT32_MIN : -0x1p63, max = dtype == NB_I32 ? INT32_MAX : 0x1p63;
-    return lo >= min && (dtype == NB_I32 ? hi <= max : hi < max);
-}
-
-/* The range of an integer dtype, for messages. */
-static void int_range(nb_dtype dtype, double *min, double *max)
-{
-    *min = dtype == NB_I32 ? INT32_MIN : -0x1p63;
-    *max = dtype == NB_I32 ? INT32_MAX : (double)INT64_MAX;
+    double lo = fmin(a, b), hi = fmax(a, b), min, max;
+    int_range(dtype, &min, &max);
+    return lo >= min && (dtype == NB_I32 ? hi <= max : hi < max); /* 2^63 itself is past i64 */
 }
 
 /* Whether arange's n values, start to start + (n - 1) step, fit the dtype. */
