@@ -120,17 +120,6 @@ static nb_tensor *ce_forward(nb_ctx *ctx, nb_tensor *const *in, int n, const voi
     return nb_scalar(ctx, z->dtype, v);
 }
 
-/* One f64 softmax row, y = e^(x - m) / sum e^(x - m), m the row's max. */
-static void softmax_row_f64(const double *x, double *y, int64_t n, bool log_space)
-{
-    (void)log_space; /* always false here; the parameter matches the f32 kernel */
-    double m = x[0], sum = 0;
-    for (int64_t c = 1; c < n; c++) m = x[c] > m ? x[c] : m;
-    for (int64_t c = 0; c < n; c++) sum += (y[c] = exp(x[c] - m));
-    double inv = 1 / sum;
-    for (int64_t c = 0; c < n; c++) y[c] *= inv;
-}
-
 /* dz = g (p s - q) in one pass per row, when the backward is not recorded:
  * p from a softmax row kernel, written straight into dz. */
 #define DEFINE_CE_BACKWARD(SUFFIX, T, DTYPE, SOFTMAX_ROW)                                   \
@@ -173,7 +162,7 @@ static void softmax_row_f64(const double *x, double *y, int64_t n, bool log_spac
         return dz;                                                                          \
     }
 DEFINE_CE_BACKWARD(f32, float, NB_F32, nb__row_softmax_f32)
-DEFINE_CE_BACKWARD(f64, double, NB_F64, softmax_row_f64)
+DEFINE_CE_BACKWARD(f64, double, NB_F64, nb__row_softmax_f64)
 
 /* dz = g (p s - q), see the top of the file. */
 static int ce_backward(nb_ctx *ctx, const nb_node *node, nb_tensor *g, nb_tensor **gin)

@@ -17,8 +17,9 @@
 #include "record.h"
 
 typedef struct {
-    double alpha; /* axpy: a + alpha b */
-    bool stream;  /* a vector kernel writes the output with non-temporal stores */
+    double alpha;         /* axpy: a + alpha b */
+    bool stream;          /* a vector kernel writes the output with non-temporal stores */
+    const nb_vmath *vm;   /* the vector kernels, looked up once per call, not per row */
 } binary_arg;
 
 /* a and b are the operands, prm->alpha the scalar of axpy. */
@@ -105,7 +106,7 @@ COMPARE_ROWS(uint8_t, bool)
     static void OP##_vf32(int64_t n, char *const *p, const int64_t *s, void *arg)       \
     {                                                                                   \
         const int64_t e = (int64_t)sizeof(float);                                       \
-        const nb_vmath *vm = nb__vmath();                                               \
+        const nb_vmath *vm = ((const binary_arg *)arg)->vm;                             \
         bool stream = ((const binary_arg *)arg)->stream;                                \
         float *y = (float *)p[0];                                                       \
         const float *A = (const float *)p[1], *B = (const float *)p[2];                 \
@@ -259,8 +260,10 @@ static int binary_into(const char *api, nb_ctx *scratch, nb_tensor *out, nb_tens
         nb__loop_add(&L, out);
         nb__loop_add(&L, pa);
         nb__loop_add(&L, pb);
-        binary_arg prm = {alpha, nb_is_contiguous(out) &&
-                                     nb_numel(out) * (int64_t)nb_dtype_size(out->dtype) >= NB_STREAM_MIN_BYTES};
+        binary_arg prm = {alpha,
+                          nb_is_contiguous(out) &&
+                              nb_numel(out) * (int64_t)nb_dtype_size(out->dtype) >= NB_STREAM_MIN_BYTES,
+                          nb__vmath()};
         L.fence = prm.stream;
         nb__loop_run(&L, rows[op][ct], &prm);
         nb__bump_version(out);

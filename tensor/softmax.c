@@ -16,29 +16,24 @@
 #include <omp.h>
 #endif
 
-#define SOFTMAX_ROW(T, SFX)                                                             \
-    static void softmax_row_##SFX(const T *x, T *y, int64_t n, bool log_space)          \
-    {                                                                                   \
-        T m = -INFINITY;                                                                \
-        for (int64_t i = 0; i < n; i++)                                                 \
-            if (x[i] > m || isnan(x[i])) m = x[i];                                      \
-        if (!isfinite(m)) m = isnan(m) ? m : (m > 0 ? m : 0); /* all -inf: exp(-inf)=0 */ \
-        double sum = 0;                                                                 \
-        if (log_space) {                                                                \
-            for (int64_t i = 0; i < n; i++) sum += exp((double)(x[i] - m));             \
-            T lse = (T)log(sum);                                                        \
-            for (int64_t i = 0; i < n; i++) y[i] = x[i] - m - lse;                      \
-        } else if (sizeof(T) == sizeof(double)) { /* keep each exp: one per element */  \
-            for (int64_t i = 0; i < n; i++) sum += (double)(y[i] = (T)exp((double)(x[i] - m))); \
-            double inv = 1.0 / sum;                                                     \
-            for (int64_t i = 0; i < n; i++) y[i] = (T)(y[i] * inv);                     \
-        } else { /* f32 output: exp again rather than round it twice */                \
-            for (int64_t i = 0; i < n; i++) sum += exp((double)(x[i] - m));             \
-            double inv = 1.0 / sum;                                                     \
-            for (int64_t i = 0; i < n; i++) y[i] = (T)(exp((double)(x[i] - m)) * inv);  \
-        }                                                                               \
+/* One f64 row: each exp is kept and scaled (one exp per element). */
+void nb__row_softmax_f64(const double *x, double *y, int64_t n, bool log_space)
+{
+    double m = -INFINITY;
+    for (int64_t i = 0; i < n; i++)
+        if (x[i] > m || isnan(x[i])) m = x[i];
+    if (!isfinite(m)) m = isnan(m) ? m : (m > 0 ? m : 0); /* all -inf: exp(-inf)=0 */
+    double sum = 0;
+    if (log_space) {
+        for (int64_t i = 0; i < n; i++) sum += exp(x[i] - m);
+        double lse = log(sum);
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] - m - lse;
+    } else {
+        for (int64_t i = 0; i < n; i++) sum += (y[i] = exp(x[i] - m));
+        double inv = 1.0 / sum;
+        for (int64_t i = 0; i < n; i++) y[i] = y[i] * inv;
     }
-SOFTMAX_ROW(double, f64)
+}
 
 void nb__row_softmax_f32(const float *x, float *y, int64_t n, bool log_space)
 {
@@ -78,7 +73,7 @@ static nb_tensor *softmax(const char *api, nb_ctx *ctx, nb_tensor *x, int axis, 
             vm->softmax_row(n, (const float *)(src + r * row_bytes), (float *)(dst + r * row_bytes),
                             log_space);
         else
-            softmax_row_f64((const double *)(src + r * row_bytes), (double *)(dst + r * row_bytes),
+            nb__row_softmax_f64((const double *)(src + r * row_bytes), (double *)(dst + r * row_bytes),
                             n, log_space);
     }
     nb_tensor *back = nb_transpose(ctx, out, a, -1);

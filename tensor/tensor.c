@@ -125,11 +125,7 @@ int nb__check_dtype(const char *api, nb_dtype dtype)
 
 nb_tensor *nb__alloc(const char *api, nb_ctx *ctx, nb_dtype dtype, int ndim, const int64_t *shape)
 {
-    if (!ctx) {
-        nb__error("%s: context is NULL", api);
-        return NULL;
-    }
-    if (nb__check_dtype(api, dtype) || nb__check_shape(api, ndim, shape)) return NULL;
+    if (nb__check_ctx(api, ctx) || nb__check_dtype(api, dtype) || nb__check_shape(api, ndim, shape)) return NULL;
     int64_t n = nb__shape_numel(api, ndim, shape);
     size_t es = nb_dtype_size(dtype);
     if (n < 0 || (uint64_t)n > SIZE_MAX / 2 / es) {

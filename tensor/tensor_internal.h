@@ -160,9 +160,10 @@ void nb__loop_run_ordered(nb__loop *L, nb__row_fn fn, void *arg);
 
 /* ---- softmax rows, for the layers above (nn's cross-entropy) -------------- */
 
-/* y = softmax(x), or log_softmax(x) with log_space, of one contiguous f32
- * row through the vector kernels: the bits nb_softmax gives that row. */
+/* y = softmax(x), or log_softmax(x) with log_space, of one contiguous row:
+ * the bits nb_softmax gives that row (f32 through the vector kernels). */
 void nb__row_softmax_f32(const float *x, float *y, int64_t n, bool log_space);
+void nb__row_softmax_f64(const double *x, double *y, int64_t n, bool log_space);
 /* log(sum_i e^x_i) of one contiguous f32 row, as m + log(sum e^(x - m)) with
  * m the max and the sum in double; m itself when it is infinite or NaN. */
 double nb__row_logsumexp_f32(const float *x, int64_t n);

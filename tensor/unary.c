@@ -18,8 +18,9 @@
 #include "record.h"
 
 typedef struct {
-    double a, b; /* slope, bounds or exponent, by op */
-    bool stream; /* a vector kernel writes the output with non-temporal stores */
+    double a, b;        /* slope, bounds or exponent, by op */
+    bool stream;        /* a vector kernel writes the output with non-temporal stores */
+    const nb_vmath *vm; /* the vector kernels, looked up once per call, not per row */
 } unary_arg;
 
 #define UNARY_BODY(EXPR)                                                             \
@@ -105,7 +106,8 @@ static void vmap_row(int64_t n, char *const *p, const int64_t *s, nb__vmap_fn f,
 #define VMAP_UNARY(OP)                                                                  \
     static void OP##_vf32(int64_t n, char *const *p, const int64_t *s, void *arg)       \
     {                                                                                   \
-        vmap_row(n, p, s, nb__vmath()->OP, ((const unary_arg *)arg)->stream);           \
+        const unary_arg *prm = arg;                                                     \
+        vmap_row(n, p, s, prm->vm->OP, prm->stream);                                    \
     }
 VMAP_UNARY(exp)
 VMAP_UNARY(log)
@@ -192,6 +194,7 @@ static nb_tensor *compute(nb_ctx *ctx, const unary_def *def, nb_tensor *x, unary
     nb__loop_add(&L, in);
     L.min_parallel = NB_PARALLEL_MIN_ELEMS / def->cost;
     L.fence = prm.stream = nb_numel(out) * (int64_t)nb_dtype_size(dtype) >= NB_STREAM_MIN_BYTES;
+    prm.vm = nb__vmath();
     nb__loop_run(&L, row_for(def, dtype), &prm);
     return out;
 }
@@ -210,7 +213,7 @@ static nb_tensor *unary(nb__op_site *site, nb_ctx *ctx, const unary_def *def, nb
     nb_tensor *nb_##OP(nb_ctx *ctx, nb_tensor *x)                                       \
     {                                                                                   \
         static nb__op_site site = {.name = #OP};                                        \
-        return unary(&site, ctx, &unary_ops[OP_##OP], x, (unary_arg){0, 0, false}, INT_OK);    \
+        return unary(&site, ctx, &unary_ops[OP_##OP], x, (unary_arg){0}, INT_OK);       \
     }
 
 enum {
@@ -243,7 +246,7 @@ nb_tensor *nb_leaky_relu(nb_ctx *ctx, nb_tensor *x, double negative_slope)
         return NULL;
     }
     static nb__op_site site = {.name = "leaky_relu"};
-    return unary(&site, ctx, &unary_ops[OP_leaky_relu], x, (unary_arg){negative_slope, 0, false}, false);
+    return unary(&site, ctx, &unary_ops[OP_leaky_relu], x, (unary_arg){.a = negative_slope}, false);
 }
 
 nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
@@ -264,7 +267,7 @@ nb_tensor *nb_clamp(nb_ctx *ctx, nb_tensor *x, double low, double high)
         high = fmax(high, bottom);
     }
     static nb__op_site site = {.name = "clamp"};
-    return unary(&site, ctx, &unary_ops[OP_clamp], x, (unary_arg){low, high, false}, integral);
+    return unary(&site, ctx, &unary_ops[OP_clamp], x, (unary_arg){.a = low, .b = high}, integral);
 }
 
 /* Integers stay integers for integral exponents, as in NumPy, which also
@@ -280,5 +283,5 @@ nb_tensor *nb_pow_scalar(nb_ctx *ctx, nb_tensor *x, double exponent)
         return NULL;
     }
     static nb__op_site site = {.name = "pow_scalar"};
-    return unary(&site, ctx, &unary_ops[OP_pow], x, (unary_arg){exponent, 0, false}, integral);
+    return unary(&site, ctx, &unary_ops[OP_pow], x, (unary_arg){.a = exponent}, integral);
 }
