@@ -176,6 +176,7 @@ int nb_retain_grad(nb_tensor *t)
 void nb__set_grad(const nb_tensor *t, nb_tensor *g)
 {
     struct nb_autograd_meta *m = t->autograd;
+    m->grad_zeroed = false; /* a new grad holds its values: nothing to zero */
     m->grad = g;
     m->grad_ctx = g ? g->ctx : NULL;
     m->grad_stamp = g ? nb__ctx_stamp(g->ctx) : 0;
@@ -187,11 +188,8 @@ nb_tensor *nb__grad_of(const nb_tensor *t)
 {
     struct nb_autograd_meta *m = t ? t->autograd : NULL;
     if (!m || !m->grad) return NULL;
-    if (m->grad_ctx != t->ctx && !nb__ctx_holds(m->grad_ctx, m->grad_stamp, m->grad)) {
-        m->grad = NULL;
-        m->grad_ctx = NULL;
-        m->grad_zeroed = false;
-    }
+    if (m->grad_ctx != t->ctx && !nb__ctx_holds(m->grad_ctx, m->grad_stamp, m->grad))
+        nb__set_grad(t, NULL);
     return m->grad;
 }
 

@@ -270,6 +270,24 @@ START_TEST(max_and_min_route_ties)
 END_TEST
 
 /* prod's gradient with zeros: the product of the others. */
+/* A retained grad zeroed with nb_zero_grad and then set again by the next
+ * backward holds the new gradient, not zeros. */
+START_TEST(retained_grad_after_zero_grad_holds_the_next_gradient)
+{
+    nb_ctx *c = nb_ctx_new();
+    nb_tensor *x = LEAF(c, (2), 1, 2);
+    nb_tensor *y = nb_mul_scalar(c, x, 2);
+    ck_assert_int_eq(nb_retain_grad(y), 0);
+    nb_tensor *loss = nb_sum(c, nb_mul(c, y, y), NB_ALL_AXES, false);
+    ck_assert_int_eq(nb_backward_ex(loss, &(nb_backward_opts){.retain_graph = true}), 0);
+    CK_VALUES(nb_grad(y), 0, 4, 8);
+    ck_assert_int_eq(nb_zero_grad(y), 0);
+    ck_assert_int_eq(nb_backward(loss), 0);
+    CK_VALUES(nb_grad(y), 0, 4, 8);
+    nb_ctx_free(c);
+}
+END_TEST
+
 /* Where x <= 0, relu passes no gradient at all: 0 even for an infinite or
  * NaN incoming gradient (PyTorch's threshold_backward gives [0, 3, 0] here),
  * not g * 0, which would be NaN; the same for clamp outside its bounds. */
@@ -376,6 +394,7 @@ TCase *tcase_engine(void)
     tcase_add_test(tc, non_scalar_outputs_take_a_gradient);
     tcase_add_test(tc, requires_grad_rules_and_retained_grads);
     tcase_add_test(tc, max_and_min_route_ties);
+    tcase_add_test(tc, retained_grad_after_zero_grad_holds_the_next_gradient);
     tcase_add_test(tc, relu_gradient_is_zero_where_x_is_not_positive);
     tcase_add_test(tc, prod_gradient_with_zeros);
     tcase_add_test(tc, million_node_chain);
