@@ -87,7 +87,7 @@
     static void pool_plane_##SUFFIX(const T *x, T *y, int64_t *idx, T *out, const T *g,      \
                                     const nb__window *w, int64_t OH, int64_t OW)             \
     {                                                                                       \
-        bool inside = w->ph == 0 && w->pw == 0;                                             \
+        bool inside = w->ph == 0 && w->pw == 0 && w->kh * w->kw <= 64; /* offs[] below */   \
         bool is_2x2 = inside && w->kh == 2 && w->kw == 2 && w->sh == 2 && w->sw == 2 &&    \
                       w->dh == 1 && w->dw == 1;                                             \
         if (is_2x2 && (y || out)) {                                                         \

@@ -197,6 +197,12 @@ START_TEST(max_pool_takes_the_largest_and_routes_the_gradient_to_it)
     nb_tensor *po = nb_max_pool2d(c, o, &(nb_pool2d_opts){.kernel = {2, 2}});
     ck_assert_int_eq(nb_backward_ex(po, &(nb_backward_opts){.grad_output = NN_F64(c, NB_SHAPE(1, 1, 1, 2), 2, 3)}), 0);
     CK_VALUES(nb_grad(o), 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0);
+    /* a window of more than 64 taps (9x9) takes the bounds-checked path:
+     * the maximum of arange(144) over the top-left 9x9 is 8 * 12 + 8 */
+    nb_tensor *wide = nb_reshape(c, nb_arange(c, NB_F64, 0, 144, 1), NB_SHAPE(1, 1, 12, 12));
+    nb_tensor *big = nb_max_pool2d(c, wide, &(nb_pool2d_opts){.kernel = {9, 9}});
+    CK_SHAPE(big, 1, 1, 1, 1);
+    CK_VALUES(big, 0, 104);
     /* ties: the first maximum takes the gradient, as PyTorch */
     nb_tensor *t = NN_F64(c, NB_SHAPE(1, 1, 2, 2), 3, 3, 1, 3);
     nb_requires_grad_(t, true);
