@@ -34,11 +34,12 @@ typedef struct {
         for (int64_t j = 0; j < n; j++) {                                                   \
             T gj = g[j] + wd * p[j];                                                        \
             s[j] = al * s[j] + (1 - al) * gj * gj;                                          \
-            T den = SQRT(s[j]) + ep;                                                        \
+            T var = s[j]; /* centred: less the squared mean gradient */                     \
             if (a) {                                                                        \
                 a[j] = al * a[j] + (1 - al) * gj;                                           \
-                den = SQRT(s[j] - a[j] * a[j]) + ep;                                        \
+                var -= a[j] * a[j];                                                         \
             }                                                                               \
+            T den = SQRT(var) + ep;                                                         \
             if (b) {                                                                        \
                 b[j] = mu * b[j] + gj / den;                                                \
                 p[j] = p[j] - lr * b[j];                                                    \
