@@ -35,6 +35,7 @@ int main(int argc, char **argv)
     }
     nb_module_print(stdout, model);
 
+    double test_acc = 0;
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
         double total = 0;
         int64_t seen = 0, right = 0, i = 0;
@@ -55,10 +56,10 @@ int main(int argc, char **argv)
         }
         nb_scheduler_step(sched);
         printf("epoch %2d  loss %.4f  train accuracy %.4f  test accuracy %.4f\n", epoch, total / (double)seen,
-               (double)right / (double)seen, accuracy(model, x_test, y_test));
+               (double)right / (double)seen, test_acc = accuracy(model, x_test, y_test));
         fflush(stdout);
     }
-    printf("test accuracy: %.4f\n", accuracy(model, x_test, y_test));
+    printf("test accuracy: %.4f\n", test_acc);
 
     nb_batches_free(batches);
     nb_scheduler_free(sched);
