@@ -17,7 +17,8 @@ static void safetensors(const uint8_t *data, size_t size)
     nb_ctx *ctx = nb_ctx_new();
     nb_safetensors *st = nb_safetensors_load_buffer(ctx, data, size, "fuzz.safetensors");
     for (int k = 0; st && k < st->n; k++) nb_sum(ctx, st->tensors[k].tensor, NB_ALL_AXES, false);
-    if (st) nb_safetensors_meta(st, "pipeline");
+    const char *pipeline = st ? nb_safetensors_meta(st, "pipeline") : NULL;
+    if (pipeline) nb_pipeline_free(nb_pipeline_from_json(pipeline)); /* as a model load reads it */
     nb_ctx_free(ctx);
 }
 
