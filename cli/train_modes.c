@@ -44,9 +44,9 @@ static void log_scores(train_job *j, const char *event, const char *label, const
     free(js);
 }
 
+/* After the fit's progress bar was cleared. */
 static void print_fit(train_job *j, double seconds)
 {
-    cli_run_clear_bar(j->run);
     const double *loss;
     int steps = cli_run_losses(j->run, &loss);
     printf("  fit: %.2f ms", seconds * 1e3);
@@ -240,6 +240,7 @@ int train_env(train_job *j, const char *name)
     double t0 = cli_seconds(), mean = 0, done = 0;
     int status = CLI_OK;
     if (!j->model || nb_model_fit_env(j->model, env, &j->fo) < 0) status = train_fit_failed(j);
+    cli_run_clear_bar(j->run);
     nb_tensor *act = status == CLI_OK ? policy(j, nb_env_n_states(env)) : NULL;
     if (status == CLI_OK && (!act || episodes(j, env, act, &mean, &done) < 0))
         status = cli_lib_error(j->a->cmd, CLI_FAIL, "running the learned policy");
